@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CONFIG_VARIABLES } from '../core/config.js';
+import { exitOnError } from './context.js';
+import { registerMigrate } from './migrate.js';
+
+const program = new Command();
+program
+  .name('citywifi')
+  .description('A city\'s public Wi-Fi: RADIUS, captive portal, MikroTik fleet controller and dashboard.')
+  .addHelpText('after', `\nConfiguration (environment variables):\n${CONFIG_VARIABLES.map(([n, d]) => `  ${n.padEnd(32)} ${d}`).join('\n')}\n`)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`citywifi: ${text.replace(/^error: /, '')}`) });
+
+registerMigrate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; a bad argument has been reported in one line.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  exitOnError(error);
+}

@@ -1,0 +1,8 @@
+// Copies non-TypeScript assets (dictionaries, views, locales, public files) next to the compiled code.
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const assetDirs = ['core/radius/dictionaries', 'portal/views', 'portal/locales', 'portal/public', 'dashboard/views', 'dashboard/public'];
+for (const dir of assetDirs) {
+  if (existsSync(dir)) cpSync(dir, join('dist', dir), { recursive: true });
+}

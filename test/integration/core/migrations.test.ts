@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, migrateLatest, migrateRollbackAll } from '../../../core/db/index.js';
+import { createEmptyDatabase, dropDatabase, testDb } from '../../helpers/test-db.js';
+
+describe('migrations', function () {
+  this.timeout(120_000);
+
+  it('seed all 54 kelurahan under their 7 kecamatan, joined on the official code', async () => {
+    const db = testDb();
+    const counts = await db('areas').select('level').count('* as n').groupBy('level').orderBy('level');
+    expect(counts).to.deep.equal([
+      { level: 'kecamatan', n: 7 },
+      { level: 'kelurahan', n: 54 },
+    ]);
+    const sawah = await db('area_aliases').where({ alias: 'sawah lama' }).first();
+    expect(sawah.area_code).to.equal('36.74.04.1004');
+    const ciputat = await db('areas').where({ code: '36.74.04.1003' }).first();
+    expect(ciputat.parent_code).to.equal('36.74.04');
+  });
+
+  it('create monthly session partitions', async () => {
+    const { rows } = await testDb().raw(
+      `select count(*)::int as n from pg_inherits where inhparent = 'sessions'::regclass`,
+    );
+    expect(rows[0].n).to.be.greaterThan(4);
+  });
+
+  it('run down and up again on PostgreSQL', async () => {
+    const { url, name } = await createEmptyDatabase('citywifi_migr');
+    const db = await createDb({ databaseUrl: url, dataDir: '.' });
+    try {
+      await migrateLatest(db);
+      const undone = await migrateRollbackAll(db);
+      expect(undone.length).to.be.greaterThan(1);
+      const { rows } = await db.raw(`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename not like 'knex%'`);
+      expect(rows[0].n).to.equal(0);
+      await migrateLatest(db);
+      expect(await db('areas').count('* as n').first()).to.deep.equal({ n: 61 });
+    } finally {
+      await db.destroy();
+      await dropDatabase(name);
+    }
+  });
+
+  it('run up, down and up on the embedded database (PGlite)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citywifi-pglite-'));
+    const db = await createDb({ databaseUrl: undefined, dataDir: dir });
+    try {
+      await migrateLatest(db);
+      expect(await db('areas').count('* as n').first()).to.deep.equal({ n: 61 });
+      await migrateRollbackAll(db);
+      await migrateLatest(db);
+      expect(await db('areas').where({ level: 'kecamatan' }).count('* as n').first()).to.deep.equal({ n: 7 });
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
