@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { addAccount } from '../core/db/queries/accounts.js';
+import { withContext } from './context.js';
+import { formatFields, rethrowAsUsage, textOf } from './options.js';
+
+// What a router sends as User-Name and PAP can carry: printable ASCII without spaces.
+const USERNAME = { pattern: /^[\x21-\x7e]+$/, description: 'printable ASCII without spaces' };
+
+function registerAdd(users: Command): void {
+  users
+    .command('add')
+    .description('add a named account (staff, tests) on a plan; the password is stored encrypted, as CHAP needs it')
+    .requiredOption('--username <username>', 'the login name: printable ASCII, no spaces', textOf('--username', 64, USERNAME))
+    .requiredOption('--password <password>', 'the password (at most 128 characters, as PAP allows)', textOf('--password', 128))
+    .requiredOption('--plan <name>', 'the name of an existing plan')
+    .action(async (opts: { username: string; password: string; plan: string }) => {
+      await withContext(async ({ db, box }) => {
+        const account = await addAccount(db, box, {
+          username: opts.username,
+          password: opts.password,
+          planName: opts.plan,
+        }).catch(rethrowAsUsage);
+        process.stdout.write(`user added: ${formatFields([['username', account.username], ['plan', opts.plan]])}\n`);
+      });
+    });
+}
+
+export function registerUsers(program: Command): void {
+  const users = program.command('users').description('manage named accounts (staff, tests)');
+  registerAdd(users);
+}
