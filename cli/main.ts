@@ -3,6 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { CONFIG_VARIABLES } from '../core/config.js';
 import { exitOnError } from './context.js';
 import { registerMigrate } from './migrate.js';
+import { registerNas } from './nas.js';
+import { registerPlans } from './plans.js';
+import { registerRadius } from './radius.js';
+import { registerSessions } from './sessions.js';
+import { registerUsers } from './users.js';
+import { registerVouchers } from './vouchers.js';
 
 const program = new Command();
 program
@@ -13,6 +19,12 @@ program
   .configureOutput({ outputError: (text, write) => write(`citywifi: ${text.replace(/^error: /, '')}`) });
 
 registerMigrate(program);
+registerNas(program);
+registerPlans(program);
+registerUsers(program);
+registerVouchers(program);
+registerSessions(program);
+registerRadius(program);
 
 try {
   await program.parseAsync(process.argv);

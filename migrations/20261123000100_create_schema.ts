@@ -175,6 +175,7 @@ create table sessions (
   voucher_id bigint,
   account_id integer,
   plan_id integer,
+  nas_ip text,
   mac text,
   framed_ip text,
   nas_port_id text,
@@ -201,6 +202,9 @@ create index sessions_live_nas_idx on sessions (nas_id, updated_at) where stoppe
 create index sessions_username_started_idx on sessions (username, started_at);
 create index sessions_mac_started_idx on sessions (mac, started_at);
 create index sessions_subscriber_started_idx on sessions (subscriber_id, started_at) where subscriber_id is not null;
+create index sessions_device_started_idx on sessions (device_id, started_at) where device_id is not null;
+create index sessions_voucher_started_idx on sessions (voucher_id, started_at) where voucher_id is not null;
+create index sessions_account_started_idx on sessions (account_id, started_at) where account_id is not null;
 
 create function ensure_session_partitions(months_ahead integer) returns integer language plpgsql as $$
 declare

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../core/config.js';
+import { createSecretBox, loadSecretKey } from '../core/crypto.js';
+import { createDb, isEmbedded, migrateLatest } from '../core/db/index.js';
+import { createLogger } from '../core/logger.js';
+import { startRadiusServer } from '../radius-server/server.js';
+import { UsageError } from './context.js';
+
+interface RadiusFlags {
+  host?: string;
+  authPort?: string;
+  acctPort?: string;
+  metricsPort?: string;
+}
+
+function portFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  return Number(value);
+}
+
+/** Command-line flags override the environment for this run. */
+function withFlags(config: Config, flags: RadiusFlags): Config {
+  return {
+    ...config,
+    radius: {
+      ...config.radius,
+      host: flags.host ?? config.radius.host,
+      authPort: portFlag('auth-port', flags.authPort) ?? config.radius.authPort,
+      acctPort: portFlag('acct-port', flags.acctPort) ?? config.radius.acctPort,
+      metricsPort: portFlag('metrics-port', flags.metricsPort) ?? config.radius.metricsPort,
+    },
+  };
+}
+
+/** Runs services until SIGINT/SIGTERM; the embedded database is migrated first so a fresh checkout just runs. */
+export async function runServices(flags: RadiusFlags, label: string): Promise<void> {
+  const config = withFlags(loadConfig(), flags);
+  const logger = createLogger(label, { level: config.logLevel });
+  const box = createSecretBox(loadSecretKey(config));
+  const db = await createDb(config, { poolMax: 20 });
+  if (isEmbedded(config)) {
+    const applied = await migrateLatest(db);
+    if (applied.length) logger.info({ applied }, 'embedded database migrated');
+  }
+  const radius = await startRadiusServer({ config, db, box, logger });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  logger.info('stopping');
+  await radius.stop();
+  await db.destroy();
+}
+
+function addRadiusFlags(command: Command): Command {
+  return command
+    .option('--host <address>', 'address to listen on (RADIUS_HOST)')
+    .option('--auth-port <port>', 'authentication port (RADIUS_AUTH_PORT)')
+    .option('--acct-port <port>', 'accounting port (RADIUS_ACCT_PORT)')
+    .option('--metrics-port <port>', 'Prometheus metrics port (RADIUS_METRICS_PORT)');
+}
+
+export function registerRadius(program: Command): void {
+  addRadiusFlags(program.command('radius').description('run the RADIUS server (authentication, accounting, metrics)')).action((flags: RadiusFlags) =>
+    runServices(flags, 'radius'),
+  );
+  addRadiusFlags(
+    program.command('start').description('run every service in one process on the configured database (the RADIUS server so far)'),
+  ).action((flags: RadiusFlags) => runServices(flags, 'citywifi'));
+}

@@ -1,0 +1,110 @@
+import type { Db } from '../index.js';
+
+export type AccountingStatus = 'start' | 'interim' | 'stop' | 'accounting-on' | 'accounting-off';
+
+/** One accounting record as the server understood it; totals already include gigawords. */
+export interface AccountingRecord {
+  status: AccountingStatus;
+  nasId: number;
+  siteId: number | null;
+  nasIp: string;
+  eventAt: Date;
+  acctSessionId?: string;
+  username?: string;
+  loginKind?: string;
+  subscriberId?: number | null;
+  deviceId?: number | null;
+  voucherId?: number | null;
+  accountId?: number | null;
+  planId?: number | null;
+  mac?: string;
+  framedIp?: string;
+  nasPortId?: string;
+  class?: string;
+  sessionTime?: number;
+  inputOctets?: number;
+  outputOctets?: number;
+  inputPackets?: number;
+  outputPackets?: number;
+  terminateCause?: string;
+}
+
+function toJson(r: AccountingRecord): Record<string, unknown> {
+  return {
+    status: r.status, nas_id: r.nasId, site_id: r.siteId, nas_ip: r.nasIp, event_at: r.eventAt.toISOString(),
+    acct_session_id: r.acctSessionId, username: r.username, login_kind: r.loginKind, subscriber_id: r.subscriberId,
+    device_id: r.deviceId, voucher_id: r.voucherId, account_id: r.accountId, plan_id: r.planId, mac: r.mac,
+    framed_ip: r.framedIp, nas_port_id: r.nasPortId, class: r.class, session_time: r.sessionTime,
+    input_octets: r.inputOctets, output_octets: r.outputOctets, input_packets: r.inputPackets,
+    output_packets: r.outputPackets, terminate_cause: r.terminateCause,
+  };
+}
+
+/** Applies a batch of accounting records in one statement (one transaction): all land or none do. */
+export async function recordAccounting(db: Db, records: AccountingRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.raw('select radius_account(?::jsonb)', [JSON.stringify(records.map(toJson))]);
+}
+
+/** Closes sessions that have had no update since `cutoff`; returns how many. */
+export async function closeStaleSessions(db: Db, cutoff: Date): Promise<number> {
+  return db('sessions')
+    .whereNull('stopped_at')
+    .where('updated_at', '<', cutoff)
+    .update({ stopped_at: db.ref('updated_at'), closed_by: 'stale', terminate_cause: 'Lost-Service' });
+}
+
+export interface SessionView {
+  id: number;
+  acct_session_id: string;
+  username: string;
+  nas: string;
+  nas_ip: string | null;
+  site: string | null;
+  mac: string | null;
+  framed_ip: string | null;
+  started_at: string;
+  stopped_at: string | null;
+  session_time: number;
+  input_octets: number;
+  output_octets: number;
+  terminate_cause: string | null;
+}
+
+export async function listSessions(db: Db, options: { active?: boolean; limit?: number; id?: number } = {}): Promise<SessionView[]> {
+  const q = db('sessions as s')
+    .join('nas as n', 'n.id', 's.nas_id')
+    .leftJoin('sites as t', 't.id', 's.site_id')
+    .select(
+      's.id', 's.acct_session_id', 's.username', 'n.name as nas', 's.nas_ip', 't.code as site', 's.mac', 's.framed_ip',
+      's.started_at', 's.stopped_at', 's.session_time', 's.input_octets', 's.output_octets', 's.terminate_cause',
+    )
+    .orderBy('s.started_at', 'desc')
+    .limit(options.limit ?? 1000);
+  if (options.active) q.whereNull('s.stopped_at');
+  if (options.id !== undefined) q.where('s.id', options.id);
+  const rows = await q;
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    started_at: new Date(r.started_at).toISOString(),
+    stopped_at: r.stopped_at ? new Date(r.stopped_at).toISOString() : null,
+    session_time: Number(r.session_time),
+    input_octets: Number(r.input_octets),
+    output_octets: Number(r.output_octets),
+  }));
+}
+
+/** What a Disconnect/CoA to the router needs about one session. */
+export async function findSessionForDisconnect(db: Db, id: number) {
+  const row = await db('sessions as s')
+    .join('nas as n', 'n.id', 's.nas_id')
+    .where('s.id', id)
+    .select('s.id', 's.acct_session_id', 's.username', 's.mac', 's.framed_ip', 's.nas_ip', 's.stopped_at',
+      'n.name as nas_name', 'n.address as nas_address', 'n.secret_enc', 'n.coa_port')
+    .first();
+  return row as
+    | { id: number; acct_session_id: string; username: string; mac: string | null; framed_ip: string | null; nas_ip: string | null;
+        stopped_at: Date | null; nas_name: string; nas_address: string; secret_enc: string; coa_port: number }
+    | undefined;
+}

@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The server's Prometheus metrics, in a registry of its own (several servers can share a process in tests). */
+export function createRadiusMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'citywifi_radius_' });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'citywifi_radius_requests_total',
+      help: 'RADIUS requests handled, by packet type and result',
+      labelNames: ['type', 'result'] as const,
+      registers: [registry],
+    }),
+    drops: new Counter({
+      name: 'citywifi_radius_dropped_total',
+      help: 'Datagrams dropped without a reply, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'citywifi_radius_request_duration_seconds',
+      help: 'Time from receiving a request to sending its reply',
+      labelNames: ['type'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    dbErrors: new Counter({
+      name: 'citywifi_radius_db_errors_total',
+      help: 'Database operations that failed',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
+    clients: new Gauge({ name: 'citywifi_radius_clients', help: 'Known RADIUS clients (NAS entries)', registers: [registry] }),
+    staleClosed: new Counter({
+      name: 'citywifi_radius_stale_sessions_closed_total',
+      help: 'Sessions closed because no update came for several interim intervals',
+      registers: [registry],
+    }),
+  };
+}
+
+export type RadiusMetrics = ReturnType<typeof createRadiusMetrics>;
+
+/** Serves GET /metrics; resolves with the bound port. */
+export async function serveMetrics(registry: Registry, host: string, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
