@@ -1,8 +1,7 @@
 import type { SecretBox } from '../core/crypto.js';
 import type { Db } from '../core/db/index.js';
-import { authorizeLogin, startVoucher, type AuthorizeFacts, type PostAuthEntry } from '../core/db/queries/radius-auth.js';
+import { startVoucher, type AuthorizeFacts, type AuthorizeInput, type PostAuthEntry } from '../core/db/queries/radius-auth.js';
 import type { Clock } from '../core/domain/clock.js';
-import { startOfLocalDay } from '../core/domain/local-time.js';
 import { hashVoucherCode } from '../core/db/queries/vouchers.js';
 import { normalizeMac } from '../core/domain/mac.js';
 import { CODE, decryptUserPassword, hasChap, verifyChap, type RadiusRequest, type ReplyAttribute } from '../core/radius/index.js';
@@ -20,6 +19,10 @@ export interface AccessDeps {
   /** a session with no update for this long no longer counts as live */
   liveWindowSeconds: number;
   policies: Policy[];
+  /** one round trip for the facts of a login (batched with others under load) */
+  authorize: (input: AuthorizeInput) => Promise<AuthorizeFacts>;
+  /** where the local day began, for daily quotas */
+  dayStart: (now: Date) => Date;
 }
 
 export interface AccessResult {
@@ -89,24 +92,33 @@ export async function handleAccessRequest(deps: AccessDeps, request: RadiusReque
   const now = deps.clock();
   const username = attributeText(request.attributes['User-Name'])?.trim() ?? '';
   const mac = normalizeMac(attributeText(request.attributes['Calling-Station-Id']));
-  const base = { at: now, nasId: client.nasId, siteId: client.site?.id ?? null, mac };
+  const logEntry = (loggedName: string, loginKind: string | null, result: 'accept' | 'reject', reason: string | null): PostAuthEntry => ({
+    at: now,
+    nasId: client.nasId,
+    siteId: client.site?.id ?? null,
+    mac,
+    username: loggedName,
+    loginKind,
+    result,
+    reason,
+  });
   const refuse = (reason: RejectReason, facts?: AuthorizeFacts, detail?: string): AccessResult => ({
     code: CODE.ACCESS_REJECT,
     attributes: [['Reply-Message', rejectMessage(reason, detail)]],
     reason,
-    log: { ...base, username: facts ? loggedUsername(facts, username) : username.slice(0, 64), loginKind: facts?.kind ?? null, result: 'reject', reason },
+    log: logEntry(facts ? loggedUsername(facts, username) : username.slice(0, 64), facts?.kind ?? null, 'reject', reason),
   });
   if (!username) return refuse('missing-username');
 
   const macLogin = mac !== undefined && normalizeMac(username) === mac;
-  const facts = await authorizeLogin(deps.db, {
+  const facts = await deps.authorize({
     username,
     mac,
     macLogin,
     codeHash: macLogin ? undefined : hashVoucherCode(deps.box, username),
     sitePlanId: client.site?.planId ?? null,
     now,
-    dayStart: startOfLocalDay(now, deps.timezone),
+    dayStart: deps.dayStart(now),
     liveAfter: new Date(now.getTime() - deps.liveWindowSeconds * 1000),
   });
   if (!facts.kind) return refuse(macLogin ? 'device-not-remembered' : 'unknown-user');
@@ -129,6 +141,6 @@ export async function handleAccessRequest(deps: AccessDeps, request: RadiusReque
   return {
     code: CODE.ACCESS_ACCEPT,
     attributes: [...decision.reply, ['Class', encodeClass(principalOf(facts))]],
-    log: { ...base, username: loggedUsername(facts, username), loginKind: facts.kind, result: 'accept', reason: null },
+    log: logEntry(loggedUsername(facts, username), facts.kind, 'accept', null),
   };
 }

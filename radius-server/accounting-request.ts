@@ -39,8 +39,10 @@ export function parseAccountingRequest(request: RadiusRequest, client: RadiusCli
   if (!status) return { kind: 'ignore', status: statusName };
   const delay = Math.min(count(a['Acct-Delay-Time']), 7 * 24 * 3600);
   const eventAt = new Date(clock().getTime() - delay * 1000);
-  const base = { status, nasId: client.nasId, siteId: client.site?.id ?? null, nasIp: sourceAddress, eventAt };
-  if (status === 'accounting-on' || status === 'accounting-off') return { kind: 'record', record: base };
+  const siteId = client.site?.id ?? null;
+  if (status === 'accounting-on' || status === 'accounting-off') {
+    return { kind: 'record', record: { status, nasId: client.nasId, siteId, nasIp: sourceAddress, eventAt } };
+  }
 
   const acctSessionId = text(a['Acct-Session-Id']);
   if (!acctSessionId) return { kind: 'invalid', reason: 'missing-acct-session-id' };
@@ -48,8 +50,14 @@ export function parseAccountingRequest(request: RadiusRequest, client: RadiusCli
   const username = text(a['User-Name']) ?? '';
   return {
     kind: 'record',
+    // Spelled out rather than spread from a base object: V8 builds a spread-then-extended literal
+    // property by property on a fresh shape, which cost tens of microseconds a packet.
     record: {
-      ...base,
+      status,
+      nasId: client.nasId,
+      siteId,
+      nasIp: sourceAddress,
+      eventAt,
       acctSessionId: acctSessionId.slice(0, 253),
       // A voucher code typed on the router's own page is the User-Name: keep the voucher id instead.
       username: principal?.loginKind === 'voucher' && principal.voucherId ? `voucher#${principal.voucherId}` : username.slice(0, 253),

@@ -7,9 +7,11 @@ import type { Db } from '../core/db/index.js';
 import { loadRadiusClients, radiusClientsMarker } from '../core/db/queries/radius-clients.js';
 import { closeStaleSessions } from '../core/db/queries/sessions.js';
 import { systemClock, type Clock } from '../core/domain/clock.js';
+import { dayStartCache } from '../core/domain/local-time.js';
 import type { Logger } from '../core/logger.js';
-import { CODE, decodeRequest, encodeResponse, peekHeader, type RadiusRequest, type ReplyAttribute } from '../core/radius/index.js';
+import { CODE, decodeRequest, encodeResponse, ensureDictionaries, peekHeader, type RadiusRequest, type ReplyAttribute } from '../core/radius/index.js';
 import { handleAccessRequest, type AccessDeps } from './access-request.js';
+import { AuthorizeBatcher } from './authorize-batcher.js';
 import { parseAccountingRequest } from './accounting-request.js';
 import { AccountingWriter } from './accounting-writer.js';
 import { ClientTable, plainAddress, type RadiusClient } from './client-table.js';
@@ -70,12 +72,15 @@ async function bindUdp(host: string, port: number, recvBufferBytes: number, onMe
 /** The RADIUS server: authentication and accounting listeners, metrics, and the stale-session job. */
 export async function startRadiusServer(options: RadiusServerOptions): Promise<RadiusServer> {
   const { config, db, box } = options;
+  // Fail at start, not on the first packet, if the dictionaries did not ship with the build.
+  ensureDictionaries();
   const clock = options.clock ?? systemClock;
   const logger = options.logger.child({ module: 'radius' });
   const metrics = createRadiusMetrics();
   const dropLog = new DropLog(logger);
   const clients = new ClientTable();
   const liveWindowSeconds = config.radius.staleAfterIntervals * config.radius.interimInterval;
+  const batcher = new AuthorizeBatcher(db);
   const deps: AccessDeps = {
     db,
     box,
@@ -84,10 +89,14 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     defaultInterimInterval: config.radius.interimInterval,
     liveWindowSeconds,
     policies: LOGIN_POLICIES,
+    authorize: (input) => batcher.authorize(input),
+    dayStart: dayStartCache(config.timezone),
   };
-  const writer = new AccountingWriter(db, 500, (error, records) => {
-    metrics.dbErrors.inc({ operation: 'accounting' });
-    logger.error({ err: error, records }, 'accounting write failed');
+  const writer = new AccountingWriter(db, {
+    onError: (error, records) => {
+      metrics.dbErrors.inc({ operation: 'accounting' });
+      logger.error({ err: error, records }, 'accounting write failed');
+    },
   });
   const postAuthLog = new PostAuthLog(db, (error) => {
     metrics.dbErrors.inc({ operation: 'post-auth-log' });
@@ -114,7 +123,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     dropLog.drop(reason, `${rinfo.address}:${rinfo.port}`, Date.now());
   }
 
-  async function respond(request: RadiusRequest, client: RadiusClient, listener: Listener): Promise<{ code: number; attributes: ReplyAttribute[]; result: string } | undefined> {
+  async function respond(request: RadiusRequest, client: RadiusClient, sourceAddress: string, listener: Listener): Promise<{ code: number; attributes: ReplyAttribute[]; result: string } | undefined> {
     if (request.code === CODE.STATUS_SERVER) {
       return { code: listener === 'auth' ? CODE.ACCESS_ACCEPT : CODE.ACCOUNTING_RESPONSE, attributes: [], result: 'alive' };
     }
@@ -123,8 +132,8 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
       postAuthLog.add(outcome.log);
       return { code: outcome.code, attributes: outcome.attributes, result: outcome.reason ? `reject:${outcome.reason}` : 'accept' };
     }
-    // client.address is the datagram's source here: the router's own address, used later for Disconnect/CoA.
-    const parsed = parseAccountingRequest(request, client, client.address, clock);
+    // The datagram's source is the router's own address, used later for Disconnect/CoA.
+    const parsed = parseAccountingRequest(request, client, sourceAddress, clock);
     if (parsed.kind === 'invalid') return undefined;
     if (parsed.kind === 'record') await writer.write(parsed.record);
     return { code: CODE.ACCOUNTING_RESPONSE, attributes: [], result: parsed.kind === 'record' ? parsed.record.status : `ignored:${parsed.status}` };
@@ -162,7 +171,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     const request = decoded.request;
     let answer;
     try {
-      answer = await respond(request, { ...client, address: plainAddress(rinfo.address) }, listener);
+      answer = await respond(request, client, plainAddress(rinfo.address), listener);
     } catch (error) {
       duplicates[listener].forget(key);
       metrics.dbErrors.inc({ operation: TYPE_NAME[header.code] });

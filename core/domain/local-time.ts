@@ -79,3 +79,20 @@ export function localDate(instant: Date, timeZone: string): string {
   const l = toLocalTime(instant, timeZone);
   return `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
 }
+
+/**
+ * startOfLocalDay for a hot path: the day's bounds are worked out once and reused until the clock
+ * leaves them (formatting dates in a time zone costs microseconds per call).
+ */
+export function dayStartCache(timeZone: string): (instant: Date) => Date {
+  let start = 0;
+  let end = 0;
+  return (instant) => {
+    const t = instant.getTime();
+    if (t < start || t >= end) {
+      start = startOfLocalDay(instant, timeZone).getTime();
+      end = startOfNextLocalDay(instant, timeZone).getTime();
+    }
+    return new Date(start);
+  };
+}

@@ -5,6 +5,7 @@ import {
   ZERO_AUTHENTICATOR,
 } from './authenticators.js';
 import { CODE, type DropReason } from './codes.js';
+import { decodeAttributesFast } from './attribute-decoder.js';
 import { decodeAttributes, type RadiusAttributes } from './dictionary.js';
 import { ATTRIBUTE, isOversized, listAttributes, peekHeader, valueOf, type AttributeSpan } from './packet-layout.js';
 
@@ -96,7 +97,7 @@ export function decodeRequest(raw: Buffer, secret: string, options: DecodeReques
   const evidence = { packet, code: header.code, messageAuthenticator, hasProxyState: proxyStates.length > 0 };
   const reason = checkAuthenticity(evidence, secret, options);
   if (reason) return drop(reason);
-  const attributes = decodeAttributes(packet);
+  const attributes = decodeAttributesFast(packet, decodeAttributes);
   if (!attributes) return drop('undecodable-attributes');
   return {
     ok: true,

@@ -121,6 +121,24 @@ export async function authorizeLogin(db: Db, input: AuthorizeInput): Promise<Aut
   return toFacts(typeof raw === 'string' ? JSON.parse(raw) : raw);
 }
 
+/** Many logins in one round trip, answered in the order asked. */
+export async function authorizeLogins(db: Db, inputs: AuthorizeInput[]): Promise<AuthorizeFacts[]> {
+  const payload = inputs.map((i) => ({
+    username: i.username,
+    mac: i.mac ?? null,
+    mac_login: i.macLogin,
+    code_hash: i.codeHash ?? null,
+    site_plan_id: i.sitePlanId,
+    now: i.now.toISOString(),
+    day_start: i.dayStart.toISOString(),
+    live_after: i.liveAfter.toISOString(),
+  }));
+  const { rows } = await db.raw('select radius_authorize_batch(?::jsonb) as facts', [JSON.stringify(payload)]);
+  const raw = rows[0].facts;
+  const list: unknown[] = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  return list.map(toFacts);
+}
+
 /** The first accepted use of a voucher starts its validity and, if the batch says so, locks it to the device. */
 export async function startVoucher(db: Db, voucherId: number, mac: string | undefined, now: Date): Promise<void> {
   await db.raw(

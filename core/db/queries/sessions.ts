@@ -29,8 +29,9 @@ export interface AccountingRecord {
   terminateCause?: string;
 }
 
-function toJson(r: AccountingRecord): Record<string, unknown> {
+function toJson(r: AccountingRecord, ord: number): Record<string, unknown> {
   return {
+    ord,
     status: r.status, nas_id: r.nasId, site_id: r.siteId, nas_ip: r.nasIp, event_at: r.eventAt.toISOString(),
     acct_session_id: r.acctSessionId, username: r.username, login_kind: r.loginKind, subscriber_id: r.subscriberId,
     device_id: r.deviceId, voucher_id: r.voucherId, account_id: r.accountId, plan_id: r.planId, mac: r.mac,
@@ -43,6 +44,7 @@ function toJson(r: AccountingRecord): Record<string, unknown> {
 /** Applies a batch of accounting records in one statement (one transaction): all land or none do. */
 export async function recordAccounting(db: Db, records: AccountingRecord[]): Promise<void> {
   if (records.length === 0) return;
+  // ord keeps arrival order inside the set-based statements.
   await db.raw('select radius_account(?::jsonb)', [JSON.stringify(records.map(toJson))]);
 }
 

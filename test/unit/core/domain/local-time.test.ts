@@ -40,3 +40,13 @@ describe('MAC addresses', () => {
     expect(maskMac('aa:bb:cc:dd:ee:0f')).to.equal('AA:BB:CC:XX:XX:XX');
   });
 });
+
+describe('dayStartCache', () => {
+  it('gives the same day start as startOfLocalDay across a midnight', async () => {
+    const { dayStartCache } = await import('../../../../core/domain/local-time.js');
+    const cached = dayStartCache('Asia/Jakarta');
+    for (const iso of ['2026-11-23T23:59:59+07:00', '2026-11-24T00:00:00+07:00', '2026-11-23T10:00:00+07:00', '2026-11-24T12:00:00+07:00']) {
+      expect(cached(new Date(iso)).toISOString()).to.equal(startOfLocalDay(new Date(iso), 'Asia/Jakarta').toISOString());
+    }
+  });
+});
