@@ -2,7 +2,7 @@ import type { SecretBox } from '../core/crypto.js';
 import type { Db } from '../core/db/index.js';
 import { startVoucher, type AuthorizeFacts, type AuthorizeInput, type PostAuthEntry } from '../core/db/queries/radius-auth.js';
 import type { Clock } from '../core/domain/clock.js';
-import { hashVoucherCode } from '../core/db/queries/vouchers.js';
+import { hashVoucherCode, normalizeVoucherCode } from '../core/db/queries/vouchers.js';
 import { normalizeMac } from '../core/domain/mac.js';
 import { CODE, decryptUserPassword, hasChap, verifyChap, type RadiusRequest, type ReplyAttribute } from '../core/radius/index.js';
 import { encodeClass } from './class-attribute.js';
@@ -31,6 +31,9 @@ export interface AccessResult {
   reason?: RejectReason;
   log: PostAuthEntry;
 }
+
+/** What a typed voucher code can look like; anything else is not looked up as one. */
+const VOUCHER_SHAPE = /^[a-z0-9]{6,20}$/;
 
 function attributeText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -115,7 +118,7 @@ export async function handleAccessRequest(deps: AccessDeps, request: RadiusReque
     username,
     mac,
     macLogin,
-    codeHash: macLogin ? undefined : hashVoucherCode(deps.box, username),
+    codeHash: macLogin || !VOUCHER_SHAPE.test(normalizeVoucherCode(username)) ? undefined : hashVoucherCode(deps.box, username),
     sitePlanId: client.site?.planId ?? null,
     now,
     dayStart: deps.dayStart(now),

@@ -161,13 +161,21 @@ export interface PostAuthEntry {
   reason: string | null;
 }
 
-/** Many login outcomes in one insert: the log is written beside the hot path, not on it. */
+/**
+ * Many login outcomes in one insert: the log is written beside the hot path, not on it. One JSON
+ * parameter rather than thousands of bound values keeps the cost of building the query small.
+ */
 export async function insertPostAuthEntries(db: Db, entries: PostAuthEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db('post_auth_log').insert(
-    entries.map((e) => ({
-      at: e.at, nas_id: e.nasId, site_id: e.siteId, username: e.username, mac: e.mac ?? null,
-      login_kind: e.loginKind, result: e.result, reason: e.reason,
-    })),
+  const rows = entries.map((e) => ({
+    at: e.at.toISOString(), nas_id: e.nasId, site_id: e.siteId, username: e.username, mac: e.mac ?? null,
+    login_kind: e.loginKind, result: e.result, reason: e.reason,
+  }));
+  await db.raw(
+    `insert into post_auth_log (at, nas_id, site_id, username, mac, login_kind, result, reason)
+     select at, nas_id, site_id, username, mac, login_kind, result, reason
+       from jsonb_to_recordset(?::jsonb) as r(at timestamptz, nas_id integer, site_id integer, username text, mac text,
+            login_kind text, result text, reason text)`,
+    [JSON.stringify(rows)],
   );
 }

@@ -38,4 +38,10 @@ describe('citywifi users', function () {
     const [row] = await testDb()('accounts').select('password_enc');
     expect(box.decrypt(row.password_enc)).to.equal('p1');
   });
+
+  it('refuses names the RADIUS server reads as another kind of login', async () => {
+    expectRefused(await runCli(['users', 'add', '--username', 'cw-staff', '--password', 'p', '--plan', 'staf']), /kept for the portal/);
+    expectRefused(await runCli(['users', 'add', '--username', 'AA-BB-CC-00-00-01', '--password', 'p', '--plan', 'staf']), /MAC address/);
+    expect(await accountCount()).to.equal(0);
+  });
 });
