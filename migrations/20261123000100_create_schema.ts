@@ -227,7 +227,7 @@ begin
   end loop;
   return made;
 end $$;
-select ensure_session_partitions(3);
+select ensure_session_partitions(1);
 
 create table post_auth_log (
   id bigserial primary key,

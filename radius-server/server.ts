@@ -5,7 +5,7 @@ import type { Config } from '../core/config.js';
 import type { SecretBox } from '../core/crypto.js';
 import type { Db } from '../core/db/index.js';
 import { loadRadiusClients, radiusClientsMarker } from '../core/db/queries/radius-clients.js';
-import { closeStaleSessions } from '../core/db/queries/sessions.js';
+import { closeStaleSessions, ensureSessionPartitions } from '../core/db/queries/sessions.js';
 import { systemClock, type Clock } from '../core/domain/clock.js';
 import { dayStartCache } from '../core/domain/local-time.js';
 import type { Logger } from '../core/logger.js';
@@ -221,6 +221,19 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     }
     return closed;
   }
+  // Next month's partition exists before the month begins; checked at start and then daily.
+  const ensurePartitions = () =>
+    ensureSessionPartitions(db, 1).then(
+      (made) => (made > 0 ? logger.info({ made }, 'created monthly session partitions') : undefined),
+      (error) => {
+        metrics.dbErrors.inc({ operation: 'partitions' });
+        logger.error({ err: error }, 'could not create session partitions');
+      },
+    );
+  await ensurePartitions();
+  const partitionTimer = setInterval(() => void ensurePartitions(), 24 * 3600 * 1000);
+  partitionTimer.unref();
+
   const staleEvery = options.staleSweepMs ?? Math.min(60_000, (config.radius.interimInterval * 1000) / 2);
   const staleTimer = staleEvery > 0 ? setInterval(() => sweepStale().catch(() => metrics.dbErrors.inc({ operation: 'stale' })), staleEvery) : undefined;
   staleTimer?.unref();
@@ -240,6 +253,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     closeStaleSessions: sweepStale,
     async stop() {
       clearInterval(refresh);
+      clearInterval(partitionTimer);
       if (staleTimer) clearInterval(staleTimer);
       await Promise.all([
         new Promise<void>((r) => authSocket.close(() => r())),

@@ -110,3 +110,9 @@ export async function findSessionForDisconnect(db: Db, id: number) {
         stopped_at: Date | null; nas_name: string; nas_address: string; secret_enc: string; coa_port: number }
     | undefined;
 }
+
+/** Creates the monthly session partitions up to monthsAhead (moving rows out of the default one); returns how many it made. */
+export async function ensureSessionPartitions(db: Db, monthsAhead = 1): Promise<number> {
+  const { rows } = await db.raw('select ensure_session_partitions(?) as made', [monthsAhead]);
+  return Number(rows[0].made);
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, migrateLatest, migrateRollbackAll } from '../../../core/db/index.js';
+import { ensureSessionPartitions } from '../../../core/db/queries/sessions.js';
 import { createEmptyDatabase, dropDatabase, testDb } from '../../helpers/test-db.js';
 
 describe('migrations', function () {
@@ -21,11 +22,23 @@ describe('migrations', function () {
     expect(ciputat.parent_code).to.equal('36.74.04');
   });
 
-  it('create monthly session partitions', async () => {
-    const { rows } = await testDb().raw(
-      `select count(*)::int as n from pg_inherits where inhparent = 'sessions'::regclass`,
-    );
-    expect(rows[0].n).to.be.greaterThan(4);
+  it('create monthly session partitions, and more on demand, moving rows out of the default one', async () => {
+    const db = testDb();
+    const partitions = async () =>
+      (await db.raw(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'sessions'::regclass order by 1`)).rows.map(
+        (r: { relname: string }) => r.relname,
+      );
+    const before = await partitions();
+    expect(before).to.include('sessions_default');
+    expect(before.length).to.be.greaterThan(3);
+    // A session far in the future lands in the default partition until its month is made.
+    await db.raw(`insert into sessions (nas_id, acct_session_id, username, started_at, updated_at) values (1, 'future', 'x', now() + interval '5 months', now())`);
+    expect(await ensureSessionPartitions(db, 6)).to.be.greaterThan(0);
+    const after = await partitions();
+    expect(after.length).to.be.greaterThan(before.length);
+    const { rows } = await db.raw(`select tableoid::regclass::text as part from sessions where acct_session_id = 'future'`);
+    expect(rows[0].part).to.match(/^sessions_\d{6}$/);
+    await db.raw(`delete from sessions where acct_session_id = 'future'`);
   });
 
   it('run down and up again on PostgreSQL', async () => {
