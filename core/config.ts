@@ -26,6 +26,20 @@ const schema = z.object({
   RADIUS_STALE_AFTER_INTERVALS: positiveInt.default(3),
   RADIUS_DUPLICATE_WINDOW_SECONDS: positiveInt.default(30),
   RADIUS_COA_TIMEOUT_MS: positiveInt.default(3000),
+  PORTAL_HOST: z.string().min(1).default('0.0.0.0'),
+  PORTAL_PORT: port.default(8080),
+  PORTAL_TERMS_VERSION: z.string().min(1).max(40).default('2026-11'),
+  PORTAL_CREDENTIAL_TTL_SECONDS: positiveInt.max(3600).default(180),
+  PORTAL_TRUST_PROXY: z.enum(['yes', 'no']).default('no'),
+  PORTAL_LOGIN_RATE_PER_MINUTE: positiveInt.default(20),
+  OTP_SENDER: z.enum(['console', 'webhook']).default('console'),
+  OTP_WEBHOOK_URL: z.string().url('must be an http(s) URL').optional(),
+  OTP_WEBHOOK_TOKEN: z.string().min(1).optional(),
+  OTP_WEBHOOK_TEMPLATE: z.string().min(1).default('Kode masuk WiFi kota Anda: {code}. Berlaku 5 menit. Jangan berikan kepada siapa pun.'),
+  OTP_RESEND_COOLDOWN_SECONDS: positiveInt.default(60),
+  OTP_DAILY_PER_NUMBER: positiveInt.default(5),
+  OTP_DAILY_PER_DEVICE: positiveInt.default(5),
+  OTP_DAILY_PER_ADDRESS: positiveInt.default(30),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -47,6 +61,25 @@ export interface Config {
     staleAfterIntervals: number;
     duplicateWindowSeconds: number;
     coaTimeoutMs: number;
+  };
+  portal: {
+    host: string;
+    port: number;
+    termsVersion: string;
+    credentialTtlSeconds: number;
+    /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+    trustProxy: boolean;
+    loginRatePerMinute: number;
+  };
+  otp: {
+    sender: 'console' | 'webhook';
+    webhookUrl: string | undefined;
+    webhookToken: string | undefined;
+    webhookTemplate: string;
+    resendCooldownSeconds: number;
+    dailyPerNumber: number;
+    dailyPerDevice: number;
+    dailyPerAddress: number;
   };
 }
 
@@ -80,8 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const name = String(issue.path[0]);
       problems.push(`${name}=${JSON.stringify(present[name] ?? '')}: ${issue.message}`);
     }
-  } else if (!isValidTimezone(result.data.CITYWIFI_TIMEZONE)) {
-    problems.push(`CITYWIFI_TIMEZONE=${JSON.stringify(result.data.CITYWIFI_TIMEZONE)}: not a known IANA time zone`);
+  } else {
+    if (!isValidTimezone(result.data.CITYWIFI_TIMEZONE)) {
+      problems.push(`CITYWIFI_TIMEZONE=${JSON.stringify(result.data.CITYWIFI_TIMEZONE)}: not a known IANA time zone`);
+    }
+    if (result.data.OTP_SENDER === 'webhook' && !result.data.OTP_WEBHOOK_URL) {
+      problems.push('OTP_WEBHOOK_URL="": required when OTP_SENDER=webhook');
+    }
   }
   if (!result.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', problems.join('\n'));
@@ -105,6 +143,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       duplicateWindowSeconds: e.RADIUS_DUPLICATE_WINDOW_SECONDS,
       coaTimeoutMs: e.RADIUS_COA_TIMEOUT_MS,
     },
+    portal: {
+      host: e.PORTAL_HOST,
+      port: e.PORTAL_PORT,
+      termsVersion: e.PORTAL_TERMS_VERSION,
+      credentialTtlSeconds: e.PORTAL_CREDENTIAL_TTL_SECONDS,
+      trustProxy: e.PORTAL_TRUST_PROXY === 'yes',
+      loginRatePerMinute: e.PORTAL_LOGIN_RATE_PER_MINUTE,
+    },
+    otp: {
+      sender: e.OTP_SENDER,
+      webhookUrl: e.OTP_WEBHOOK_URL,
+      webhookToken: e.OTP_WEBHOOK_TOKEN,
+      webhookTemplate: e.OTP_WEBHOOK_TEMPLATE,
+      resendCooldownSeconds: e.OTP_RESEND_COOLDOWN_SECONDS,
+      dailyPerNumber: e.OTP_DAILY_PER_NUMBER,
+      dailyPerDevice: e.OTP_DAILY_PER_DEVICE,
+      dailyPerAddress: e.OTP_DAILY_PER_ADDRESS,
+    },
   });
 }
 
@@ -125,4 +181,18 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['RADIUS_STALE_AFTER_INTERVALS', 'a session with no update for this many intervals is closed as stale (default 3)'],
   ['RADIUS_DUPLICATE_WINDOW_SECONDS', 'how long a reply is kept to answer retransmissions (default 30)'],
   ['RADIUS_COA_TIMEOUT_MS', 'how long to wait for a router to answer a Disconnect/CoA (default 3000)'],
+  ['PORTAL_HOST', 'address the captive portal binds (default 0.0.0.0)'],
+  ['PORTAL_PORT', 'port of the captive portal (default 8080)'],
+  ['PORTAL_TERMS_VERSION', 'version of the terms and privacy notice citizens accept (default 2026-11)'],
+  ['PORTAL_CREDENTIAL_TTL_SECONDS', 'how long a one-time RADIUS credential from the portal stays valid (default 180)'],
+  ['PORTAL_TRUST_PROXY', 'yes = behind a reverse proxy, take the client address from X-Forwarded-For (default no)'],
+  ['PORTAL_LOGIN_RATE_PER_MINUTE', 'login attempts allowed per client address per minute, across all portal processes (default 20)'],
+  ['OTP_SENDER', 'console (development, prints codes) or webhook (a real SMS/WhatsApp gateway) (default console)'],
+  ['OTP_WEBHOOK_URL', 'the gateway URL the webhook sender posts to (required with OTP_SENDER=webhook)'],
+  ['OTP_WEBHOOK_TOKEN', 'bearer token sent to the gateway'],
+  ['OTP_WEBHOOK_TEMPLATE', 'the message text; {code} is replaced by the code'],
+  ['OTP_RESEND_COOLDOWN_SECONDS', 'seconds before a new code may be sent to the same number (default 60)'],
+  ['OTP_DAILY_PER_NUMBER', 'codes per phone number per day (default 5)'],
+  ['OTP_DAILY_PER_DEVICE', 'codes per device (MAC) per day (default 5)'],
+  ['OTP_DAILY_PER_ADDRESS', 'codes per client address per day (default 30)'],
 ];
