@@ -65,7 +65,8 @@ own fresh database with the same 10,000 users and plan, and drives both with the
 CHAP Access-Requests, then accounting Start/Interim-Update/Stop.
 
 Options:
-  --only NAME        freeradius or citywifi: measure one server only
+  --only NAME[,..]   freeradius or citywifi: measure one server only; chap or acct: one kind only
+                     (both may be given, e.g. --only citywifi,acct)
   --duration S       seconds of measured load per kind (default 15)
   --warmup S         seconds of warm-up per kind before measuring (default 3)
   --sockets N        UDP sockets the generator sends from (default 8)
@@ -92,6 +93,7 @@ const KINDS: Kind[] = ['chap', 'accounting'];
 
 interface Settings {
   only: 'freeradius' | 'citywifi' | undefined;
+  kinds: Kind[];
   durationS: number;
   warmupS: number;
   sockets: number;
@@ -138,19 +140,24 @@ function readSettings(argv: string[]): Settings {
     if (!Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number from ${min} to ${max}, not "${value}"`);
     return n;
   };
-  if (parsed.only !== undefined && parsed.only !== 'freeradius' && parsed.only !== 'citywifi') {
-    fail(`--only must be freeradius or citywifi, not "${parsed.only}"`);
+  let only: Settings['only'];
+  let kinds: Kind[] = KINDS;
+  for (const word of parsed.only === undefined ? [] : parsed.only.split(',')) {
+    if (word === 'freeradius' || word === 'citywifi') only = word;
+    else if (word === 'chap') kinds = ['chap'];
+    else if (word === 'acct' || word === 'accounting') kinds = ['accounting'];
+    else fail(`--only takes freeradius, citywifi, chap or acct, not "${word}"`);
   }
-  const only = parsed.only as Settings['only'];
   return {
     only,
+    kinds,
     durationS: number('duration', parsed.duration, 1, 600),
     warmupS: number('warmup', parsed.warmup, 0, 120),
     sockets: Math.round(number('sockets', parsed.sockets, 1, 256)),
     window: Math.round(number('window', parsed.window, 1, 256)),
     maxRate: number('max-rate', parsed['max-rate'], 100, 1_000_000),
     users: Math.round(number('users', parsed.users, 1, 99_999)),
-    writeResults: parsed['no-results'] ? false : parsed.results || only === undefined,
+    writeResults: parsed['no-results'] ? false : parsed.results || parsed.only === undefined,
     keep: parsed.keep,
   };
 }
@@ -224,21 +231,22 @@ interface Streams {
 
 function buildStreams(settings: Settings, users: BenchUser[], secret: string, runTag: string): Streams {
   const warmCount = Math.ceil(settings.warmupS * settings.maxRate);
+  const wants = (kind: Kind) => settings.kinds.includes(kind);
   const count = Math.ceil(settings.durationS * settings.maxRate);
   // Start, interim and Stop of one session are `gap` rounds of three requests apart, twice the requests
   // in flight: a session's Start is almost always answered before its interim is due, so the generator
   // (which holds the interim back until then) seldom has to wait.
   const gap = Math.ceil((2 * settings.sockets * settings.window) / 3) + 1;
   const t0 = performance.now();
-  say(`Encoding ${(2 * (warmCount + count)).toLocaleString('en-US')} requests before any timed phase…`);
+  say(`Encoding ${(settings.kinds.length * (warmCount + count)).toLocaleString('en-US')} requests before any timed phase…`);
   const streams: Streams = {
     chap: {
-      warmup: buildChapStream(users, warmCount, settings.sockets, secret, 0),
-      measure: buildChapStream(users, count, settings.sockets, secret, warmCount),
+      warmup: buildChapStream(users, wants('chap') ? warmCount : 0, settings.sockets, secret, 0),
+      measure: buildChapStream(users, wants('chap') ? count : 0, settings.sockets, secret, warmCount),
     },
     accounting: {
-      warmup: buildAccountingStream(users, warmCount, settings.sockets, secret, { runTag, firstSession: 0, gap }),
-      measure: buildAccountingStream(users, count, settings.sockets, secret, { runTag, firstSession: 10_000_000, gap }),
+      warmup: buildAccountingStream(users, wants('accounting') ? warmCount : 0, settings.sockets, secret, { runTag, firstSession: 0, gap }),
+      measure: buildAccountingStream(users, wants('accounting') ? count : 0, settings.sockets, secret, { runTag, firstSession: 10_000_000, gap }),
     },
   };
   say(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -372,7 +380,7 @@ async function runServer(ctx: RunContext, name: ServerName, makeServer: (db: DbT
   try {
     const server = await makeServer(db, await freeUdpPorts());
     const measurements: Measurement[] = [];
-    for (const kind of KINDS) measurements.push(await measureKind(ctx, server, kind));
+    for (const kind of ctx.settings.kinds) measurements.push(await measureKind(ctx, server, kind));
     return measurements;
   } finally {
     if (!ctx.settings.keep) {

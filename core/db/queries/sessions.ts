@@ -29,23 +29,59 @@ export interface AccountingRecord {
   terminateCause?: string;
 }
 
-function toJson(r: AccountingRecord, ord: number): Record<string, unknown> {
-  return {
-    ord,
-    status: r.status, nas_id: r.nasId, site_id: r.siteId, nas_ip: r.nasIp, event_at: r.eventAt.toISOString(),
-    acct_session_id: r.acctSessionId, username: r.username, login_kind: r.loginKind, subscriber_id: r.subscriberId,
-    device_id: r.deviceId, voucher_id: r.voucherId, account_id: r.accountId, plan_id: r.planId, mac: r.mac,
-    framed_ip: r.framedIp, nas_port_id: r.nasPortId, class: r.class, session_time: r.sessionTime,
-    input_octets: r.inputOctets, output_octets: r.outputOctets, input_packets: r.inputPackets,
-    output_packets: r.outputPackets, terminate_cause: r.terminateCause,
-  };
+/** One element of a PostgreSQL array literal: numbers as they are, text quoted, NUL dropped (text cannot hold it). */
+function element(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
+  let text = value;
+  if (text.includes('\0')) text = text.replace(/\0/g, '');
+  return /["\\]/.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`;
 }
 
-/** Applies a batch of accounting records in one statement (one transaction): all land or none do. */
+/** The columns radius_account_batch takes, one array each (see the migration that creates it). */
+const COLUMNS: Array<[type: string, get: (r: AccountingRecord) => string | number | null | undefined]> = [
+  ['text', (r) => r.status],
+  ['integer', (r) => r.nasId],
+  ['integer', (r) => r.siteId],
+  ['text', (r) => r.nasIp],
+  ['bigint', (r) => r.eventAt.getTime()],
+  ['text', (r) => r.acctSessionId],
+  ['text', (r) => r.username],
+  ['text', (r) => r.loginKind],
+  ['bigint', (r) => r.subscriberId],
+  ['bigint', (r) => r.deviceId],
+  ['bigint', (r) => r.voucherId],
+  ['integer', (r) => r.accountId],
+  ['integer', (r) => r.planId],
+  ['text', (r) => r.mac],
+  ['text', (r) => r.framedIp],
+  ['text', (r) => r.nasPortId],
+  ['text', (r) => r.class],
+  ['integer', (r) => r.sessionTime],
+  ['bigint', (r) => r.inputOctets],
+  ['bigint', (r) => r.outputOctets],
+  ['bigint', (r) => r.inputPackets],
+  ['bigint', (r) => r.outputPackets],
+  ['text', (r) => r.terminateCause],
+];
+
+const RECORD_BATCH_SQL = `select radius_account_batch(${COLUMNS.map(([type]) => `?::${type}[]`).join(', ')})`;
+
+/**
+ * Applies a batch of accounting records in one statement (one transaction): all land or none do.
+ * The records go as one array literal per column, in arrival order.
+ */
 export async function recordAccounting(db: Db, records: AccountingRecord[]): Promise<void> {
   if (records.length === 0) return;
-  // ord keeps arrival order inside the set-based statements.
-  await db.raw('select radius_account(?::jsonb)', [JSON.stringify(records.map(toJson))]);
+  const bindings = COLUMNS.map(([, get]) => {
+    let literal = '{';
+    for (let i = 0; i < records.length; i++) {
+      if (i > 0) literal += ',';
+      literal += element(get(records[i]));
+    }
+    return `${literal}}`;
+  });
+  await db.raw(RECORD_BATCH_SQL, bindings);
 }
 
 /** Closes sessions that have had no update since `cutoff`; returns how many. */

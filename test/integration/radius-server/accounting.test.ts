@@ -119,7 +119,7 @@ describe('RADIUS accounting', () => {
   });
 
   it('is acknowledged only once stored: while the database refuses, the router gets no answer', async () => {
-    await testDb().raw('alter function radius_account(jsonb) rename to radius_account_off');
+    await testDb().raw('alter function radius_account_batch rename to radius_account_batch_off');
     try {
       let error: unknown;
       try {
@@ -129,7 +129,7 @@ describe('RADIUS accounting', () => {
       }
       expect(String(error)).to.match(/timeout/i);
     } finally {
-      await testDb().raw('alter function radius_account_off(jsonb) rename to radius_account');
+      await testDb().raw('alter function radius_account_batch_off rename to radius_account_batch');
     }
     expect((await f.acct([...session('s-8'), ['Acct-Status-Type', 'Start']])).code).to.equal(CODE.ACCOUNTING_RESPONSE);
     expect(await sessionRows('s-8')).to.have.length(1);
