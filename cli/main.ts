@@ -5,8 +5,10 @@ import { exitOnError } from './context.js';
 import { registerMigrate } from './migrate.js';
 import { registerNas } from './nas.js';
 import { registerPlans } from './plans.js';
+import { registerPortal } from './portal.js';
 import { registerRadius } from './radius.js';
 import { registerSessions } from './sessions.js';
+import { registerSim } from './sim.js';
 import { registerUsers } from './users.js';
 import { registerVouchers } from './vouchers.js';
 
@@ -25,6 +27,8 @@ registerUsers(program);
 registerVouchers(program);
 registerSessions(program);
 registerRadius(program);
+registerPortal(program);
+registerSim(program);
 
 try {
   await program.parseAsync(process.argv);

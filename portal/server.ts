@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { purgeRateWindows } from '../core/db/queries/rate-limits.js';
+import { buildPortalApp } from './app.js';
+import type { PortalDeps } from './deps.js';
+
+export interface RunningPortal {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const PURGE_EVERY_MS = 5 * 60_000;
+/** Slow or stalled clients (a phone on a weak signal) cannot hold a connection for ever. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 15_000;
+
+/** The portal on HTTP (host and port from the options or the configuration); close() stops it. */
+export async function startPortal(deps: PortalDeps & { host?: string; port?: number }): Promise<RunningPortal> {
+  const app = buildPortalApp(deps);
+  const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, app);
+  server.keepAliveTimeout = 5_000;
+  const host = deps.host ?? deps.config.portal.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port ?? deps.config.portal.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const log = deps.logger.child({ module: 'portal' });
+  log.info({ host, port }, 'portal listening');
+
+  // Ended rate-limit windows are dropped now and then; any process may do it.
+  const purge = setInterval(() => {
+    purgeRateWindows(deps.db, new Date(deps.clock().getTime() - 3600_000)).catch((err) => log.warn({ err }, 'purging rate limits failed'));
+  }, PURGE_EVERY_MS);
+  purge.unref();
+
+  return {
+    port,
+    url: `http://${shownHost}:${port}`,
+    async close() {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
