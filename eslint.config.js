@@ -49,6 +49,17 @@ export default tseslint.config(
     },
   },
   {
+    // Emulators and benchmarks stand where a router or a peer would: they may use core/, and drive
+    // services only through their network protocols and the CLI.
+    files: ['sim/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: services.map((s) => ({ group: [`**/${s}/**`, `**/${s}`], message: `sim/ and bench/ drive ${s} through its network protocol or the CLI, never by import` })) },
+      ],
+    },
+  },
+  {
     files: ['migrations/**/*.ts'],
     rules: {
       'no-restricted-imports': [
