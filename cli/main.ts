@@ -9,6 +9,7 @@ import { registerPortal } from './portal.js';
 import { registerRadius } from './radius.js';
 import { registerSessions } from './sessions.js';
 import { registerSim } from './sim.js';
+import { registerSites } from './sites.js';
 import { registerUsers } from './users.js';
 import { registerVouchers } from './vouchers.js';
 
@@ -28,6 +29,7 @@ registerVouchers(program);
 registerSessions(program);
 registerRadius(program);
 registerPortal(program);
+registerSites(program);
 registerSim(program);
 
 try {
