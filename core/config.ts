@@ -28,6 +28,8 @@ const schema = z.object({
   RADIUS_COA_TIMEOUT_MS: positiveInt.default(3000),
   PORTAL_HOST: z.string().min(1).default('0.0.0.0'),
   PORTAL_PORT: port.default(8080),
+  PORTAL_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PORTAL_METRICS_PORT: port.default(9813),
   PORTAL_TERMS_VERSION: z.string().min(1).max(40).default('2026-11'),
   PORTAL_CREDENTIAL_TTL_SECONDS: positiveInt.max(3600).default(180),
   PORTAL_TRUST_PROXY: z.enum(['yes', 'no']).default('no'),
@@ -65,6 +67,8 @@ export interface Config {
   portal: {
     host: string;
     port: number;
+    metricsHost: string;
+    metricsPort: number;
     termsVersion: string;
     credentialTtlSeconds: number;
     /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
@@ -146,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portal: {
       host: e.PORTAL_HOST,
       port: e.PORTAL_PORT,
+      metricsHost: e.PORTAL_METRICS_HOST,
+      metricsPort: e.PORTAL_METRICS_PORT,
       termsVersion: e.PORTAL_TERMS_VERSION,
       credentialTtlSeconds: e.PORTAL_CREDENTIAL_TTL_SECONDS,
       trustProxy: e.PORTAL_TRUST_PROXY === 'yes',
@@ -183,6 +189,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['RADIUS_COA_TIMEOUT_MS', 'how long to wait for a router to answer a Disconnect/CoA (default 3000)'],
   ['PORTAL_HOST', 'address the captive portal binds (default 0.0.0.0)'],
   ['PORTAL_PORT', 'port of the captive portal (default 8080)'],
+  ['PORTAL_METRICS_HOST', 'address of the portal\'s Prometheus metrics listener (default 127.0.0.1)'],
+  ['PORTAL_METRICS_PORT', 'port of the portal\'s Prometheus metrics listener (default 9813; 0 = any free port)'],
   ['PORTAL_TERMS_VERSION', 'version of the terms and privacy notice citizens accept (default 2026-11)'],
   ['PORTAL_CREDENTIAL_TTL_SECONDS', 'how long a one-time RADIUS credential from the portal stays valid (default 180)'],
   ['PORTAL_TRUST_PROXY', 'yes = behind a reverse proxy, take the client address from X-Forwarded-For (default no)'],
