@@ -5,6 +5,7 @@ import { createSiteCache } from '../core/db/queries/portal-sites.js';
 import type { PortalDeps } from './deps.js';
 import { loadTranslations } from './i18n.js';
 import { attachKit, type PortalKit } from './kit.js';
+import { countRequests, createPortalMetrics, type PortalMetrics } from './metrics.js';
 import { prepareRequest } from './prepare-request.js';
 import { createRouterErrorMatcher } from './router-errors.js';
 import { securityHeaders } from './security-headers.js';
@@ -25,8 +26,11 @@ export type { PortalDeps } from './deps.js';
 const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
 
-/** The captive portal as an Express app (no listen): routes, views, locales, security. */
-export function buildPortalApp(deps: PortalDeps): express.Express {
+/**
+ * The captive portal as an Express app (no listen): routes, views, locales, security. It counts into
+ * `metrics` (startPortal serves them on a listener of its own; the app never serves them).
+ */
+export function buildPortalApp(deps: PortalDeps, metrics: PortalMetrics = createPortalMetrics()): express.Express {
   const app = express();
   const translations = loadTranslations();
   const kit: PortalKit = {
@@ -34,6 +38,7 @@ export function buildPortalApp(deps: PortalDeps): express.Express {
     sites: createSiteCache(deps.db, { clock: deps.clock }),
     translations,
     routerErrors: createRouterErrorMatcher(translations.dictionary('id')),
+    metrics,
   };
   attachKit(app.locals, kit);
   // 'production' keeps Express's own error pages free of stack traces, whatever NODE_ENV says.
@@ -50,6 +55,7 @@ export function buildPortalApp(deps: PortalDeps): express.Express {
   app.set('view cache', true);
   app.set('query parser', 'simple');
 
+  app.use(countRequests(metrics));
   app.use(securityHeaders());
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1d', fallthrough: true }));
   app.use(prepareRequest());

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { SiteCache } from '../core/db/queries/portal-sites.js';
 import type { PortalDeps } from './deps.js';
 import type { Translations } from './i18n.js';
+import type { PortalMetrics } from './metrics.js';
 import type { RouterErrorMatcher } from './router-errors.js';
 
 /** What every route shares, built once per app: the dependencies and the caches built from them. */
@@ -10,6 +11,8 @@ export interface PortalKit {
   sites: SiteCache;
   translations: Translations;
   routerErrors: RouterErrorMatcher;
+  /** the Prometheus counters (served by startPortal on its own listener) */
+  metrics: PortalMetrics;
 }
 
 const KIT = 'citywifiPortal';

@@ -1,12 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { purgeRateWindows } from '../core/db/queries/rate-limits.js';
+import { serveMetrics } from '../core/metrics-http.js';
 import { buildPortalApp } from './app.js';
 import type { PortalDeps } from './deps.js';
+import { createPortalMetrics, type PortalMetrics } from './metrics.js';
 
 export interface RunningPortal {
   port: number;
   url: string;
+  /** the Prometheus listener (PORTAL_METRICS_HOST), apart from the public port */
+  metricsPort: number;
+  metrics: PortalMetrics;
   close(): Promise<void>;
 }
 
@@ -15,9 +20,14 @@ const PURGE_EVERY_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 15_000;
 
-/** The portal on HTTP (host and port from the options or the configuration); close() stops it. */
+/**
+ * The portal on HTTP (host and port from the options or the configuration) and its Prometheus metrics
+ * on a listener of their own (config.portal.metricsHost/metricsPort), never on the public port;
+ * close() stops both.
+ */
 export async function startPortal(deps: PortalDeps & { host?: string; port?: number }): Promise<RunningPortal> {
-  const app = buildPortalApp(deps);
+  const metrics = createPortalMetrics();
+  const app = buildPortalApp(deps, metrics);
   const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, app);
   server.keepAliveTimeout = 5_000;
   const host = deps.host ?? deps.config.portal.host;
@@ -29,9 +39,16 @@ export async function startPortal(deps: PortalDeps & { host?: string; port?: num
     });
   });
   const port = (server.address() as AddressInfo).port;
+  let metricsServer: { server: Server; port: number };
+  try {
+    metricsServer = await serveMetrics(metrics.registry, deps.config.portal.metricsHost, deps.config.portal.metricsPort);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const log = deps.logger.child({ module: 'portal' });
-  log.info({ host, port }, 'portal listening');
+  log.info({ host, port, metricsHost: deps.config.portal.metricsHost, metricsPort: metricsServer.port }, 'portal listening');
 
   // Ended rate-limit windows are dropped now and then; any process may do it.
   const purge = setInterval(() => {
@@ -42,12 +59,20 @@ export async function startPortal(deps: PortalDeps & { host?: string; port?: num
   return {
     port,
     url: `http://${shownHost}:${port}`,
+    metricsPort: metricsServer.port,
+    metrics,
     async close() {
       clearInterval(purge);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        new Promise<void>((resolve) => {
+          metricsServer.server.close(() => resolve());
+          metricsServer.server.closeIdleConnections();
+        }),
+      ]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { findDeviceByMac } from '../../core/db/queries/devices.js';
 import { kitOf } from '../kit.js';
-import { checkLoginRate, issueAndHandOff, loadRouterContext, renderLogin } from './shared.js';
+import { checkLoginRate, countRefusedLogin, issueAndHandOff, loadRouterContext, renderLogin } from './shared.js';
 
 /** POST /login/continue: a device verified recently goes on without signing in again. */
 export function registerContinueRoutes(router: Router): void {
@@ -13,6 +13,7 @@ export function registerContinueRoutes(router: Router): void {
     const { deps } = kitOf(req);
     const device = await findDeviceByMac(deps.db, ctx.mac);
     if (!device || device.blocked || !device.rememberedUntil || device.rememberedUntil <= deps.clock()) {
+      countRefusedLogin(req, 'continue');
       return renderLogin(req, res, { ctx, site, messageKey: 'continue.notRemembered', status: 400 });
     }
     await issueAndHandOff(req, res, {

@@ -1,11 +1,15 @@
 import type { ErrorRequestHandler, Router } from 'express';
 import { kitOf } from '../kit.js';
 import { ensurePageLocals } from '../locals.js';
+import { markNotFound } from '../metrics.js';
 import { renderProblem } from './shared.js';
 
 /** Anything not found: a 404 page in the citizen's language. */
 export function registerNotFound(router: Router): void {
-  router.use((_req, res) => renderProblem(res, 404, 'problem.notFound'));
+  router.use((_req, res) => {
+    markNotFound(res);
+    renderProblem(res, 404, 'problem.notFound');
+  });
 }
 
 /** The last resort when even the error page cannot be rendered: plain text, both languages. */

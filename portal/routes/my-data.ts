@@ -38,6 +38,7 @@ async function checkMyDataRate(req: Request, res: Response): Promise<boolean> {
   const key = `my-data:${deps.box.keyedHash(req.ip ?? 'unknown').slice(0, 32)}`;
   const outcome = await consumeRatePoints(deps.db, [{ key, limit: deps.config.portal.loginRatePerMinute, windowSeconds: RATE_WINDOW_SECONDS }], deps.clock());
   if (outcome.allowed) return true;
+  kitOf(req).metrics.rateLimited.inc();
   res.set('Retry-After', String(outcome.retryAfterSeconds));
   personal(res);
   renderProblem(res, 429, 'problem.tooMany', { vars: { seconds: outcome.retryAfterSeconds }, backHref: '/my-data' });
@@ -55,8 +56,8 @@ function codePage(res: Response, ref: string, phone: string, extra: { messageKey
 }
 
 async function sendMyDataCode(req: Request, res: Response, phone: string, resend: boolean): Promise<void> {
-  const { deps } = kitOf(req);
-  const outcome = await requestOtpCode(deps, { phone, purpose: 'mydata', mac: null, address: req.ip });
+  const { deps, metrics } = kitOf(req);
+  const outcome = await requestOtpCode(deps, { phone, purpose: 'mydata', mac: null, address: req.ip }, metrics);
   const ref = sealOtpRef(deps.box, { phone, kind: 'mydata', mac: null, expiresAt: deps.clock().getTime() + REF_TTL_SECONDS * 1000 });
   if (outcome.ok) return codePage(res, ref, phone, { noteKey: resend ? 'otp.resent' : 'otp.sent' });
   if (outcome.reason !== 'send-failed') res.set('Retry-After', String(outcome.retryAfterSeconds));

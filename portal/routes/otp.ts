@@ -11,6 +11,7 @@ import { singleText } from '../router-context.js';
 import {
   acceptedTerms,
   checkLoginRate,
+  countRefusedLogin,
   issueAndHandOff,
   loadRouterContext,
   loginHref,
@@ -93,8 +94,8 @@ function loginCodePage(req: Request, res: Response, ctx: RouterContext, site: Po
 
 /** Sends a code for a login and answers with the code page, or the login page saying why not. */
 async function sendLoginCode(req: Request, res: Response, ctx: RouterContext, site: PortalSite, phone: string, resend: boolean): Promise<void> {
-  const { deps } = kitOf(req);
-  const outcome = await requestOtpCode(deps, { phone, purpose: 'login', mac: ctx.mac, address: req.ip, site: site.code });
+  const { deps, metrics } = kitOf(req);
+  const outcome = await requestOtpCode(deps, { phone, purpose: 'login', mac: ctx.mac, address: req.ip, site: site.code }, metrics);
   const ref = sealOtpRef(deps.box, { phone, kind: 'login', mac: ctx.mac, expiresAt: deps.clock().getTime() + REF_TTL_SECONDS * 1000 });
   setRetryAfter(res, outcome);
   if (outcome.ok) return loginCodePage(req, res, ctx, site, ref, phone, { noteKey: resend ? 'otp.resent' : 'otp.sent' });
@@ -164,6 +165,7 @@ export function registerOtpRoutes(router: Router): void {
     const now = deps.clock();
     const verified = await verifyOtpCode(deps.db, deps.box, { phone: ref.phone, purpose: 'login', mac: ctx.mac, code, now });
     if (!verified.ok) {
+      countRefusedLogin(req, 'otp');
       deps.logger.info({ event: 'otp-verify-failed', reason: verified.reason, site: site.code, phoneMasked: maskPhone(ref.phone) }, 'one-time code not accepted');
       if (verified.reason === 'wrong-code') {
         return verified.triesLeft > 0 ? again('otp.code.wrong', { tries: verified.triesLeft }) : again('otp.code.noTriesLeft');

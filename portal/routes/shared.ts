@@ -9,6 +9,7 @@ import { originOf } from '../../core/domain/redirects.js';
 import type { Lang } from '../i18n.js';
 import { kitOf } from '../kit.js';
 import { languageHref } from '../locals.js';
+import type { LoginMethod } from '../metrics.js';
 import { chapOf, signRouterContext, verifyRouterContext, type RouterContext } from '../router-context.js';
 import { readRememberedCookie, setRememberedCookie } from './remembered-cookie.js';
 
@@ -99,6 +100,7 @@ export async function checkLoginRate(req: Request, res: Response, ctx: RouterCon
     deps.clock(),
   );
   if (outcome.allowed) return true;
+  kitOf(req).metrics.rateLimited.inc();
   res.set('Retry-After', String(outcome.retryAfterSeconds));
   renderProblem(res, 429, 'problem.tooMany', { vars: { seconds: outcome.retryAfterSeconds }, backHref: loginHref(req, ctx) });
   return false;
@@ -198,7 +200,7 @@ export function renderHandoff(req: Request, res: Response, ctx: RouterContext, c
 export interface HandOffOptions {
   ctx: RouterContext;
   site: PortalSite;
-  method: 'click' | 'otp' | 'voucher' | 'continue';
+  method: LoginMethod;
   subscriberId?: number | null;
   voucherId?: number | null;
   planId?: number | null;
@@ -215,7 +217,7 @@ export interface HandOffOptions {
  * and the handoff page. The portal grants nothing itself; RADIUS decides when the router asks.
  */
 export async function issueAndHandOff(req: Request, res: Response, options: HandOffOptions): Promise<void> {
-  const { deps } = kitOf(req);
+  const { deps, metrics } = kitOf(req);
   const now = deps.clock();
   const { ctx, site } = options;
   const rememberUntil = options.remember ? new Date(now.getTime() + site.rememberDeviceDays * 86400_000) : null;
@@ -240,9 +242,19 @@ export async function issueAndHandOff(req: Request, res: Response, options: Hand
     ttlSeconds: deps.config.portal.credentialTtlSeconds,
     now,
   });
+  metrics.logins.inc({ method: options.method, result: 'issued' });
   if (rememberUntil && rememberUntil > now) setRememberedCookie(req, res, deps.box, { mac: ctx.mac, until: rememberUntil.getTime() });
   deps.logger.info({ event: 'credential-issued', method: options.method, site: site.code, mac: maskMac(ctx.mac) }, 'one-time credential issued');
   renderHandoff(req, res, ctx, credential);
+}
+
+/**
+ * A login the credential check turned down (a voucher refused, a device no longer remembered, a code
+ * not accepted), for citywifi_portal_logins_total. Form mistakes (terms not ticked, an empty field)
+ * and rate-limit refusals are not counted here.
+ */
+export function countRefusedLogin(req: Request, method: LoginMethod): void {
+  kitOf(req).metrics.logins.inc({ method, result: 'refused' });
 }
 
 /** Whether a form's "I agree" box was ticked. */

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { redeemVoucher } from '../../core/db/queries/voucher-redemption.js';
 import { kitOf } from '../kit.js';
 import { singleText } from '../router-context.js';
-import { acceptedTerms, checkLoginRate, issueAndHandOff, loadRouterContext, renderLogin, renderProblem } from './shared.js';
+import { acceptedTerms, checkLoginRate, countRefusedLogin, issueAndHandOff, loadRouterContext, renderLogin, renderProblem } from './shared.js';
 
 const MAX_CODE_INPUT = 64;
 
@@ -20,6 +20,7 @@ export function registerVoucherRoutes(router: Router): void {
     const { deps } = kitOf(req);
     const redemption = await redeemVoucher(deps.db, deps.box, { code, mac: ctx.mac, now: deps.clock() });
     if (!redemption.ok) {
+      countRefusedLogin(req, 'voucher');
       deps.logger.info({ event: 'voucher-refused', reason: redemption.reason, site: site.code }, 'voucher refused');
       return renderLogin(req, res, { ctx, site, messageKey: `voucher.${redemption.reason}`, voucherInvalid: true, status: 400 });
     }

@@ -26,7 +26,10 @@ export interface PortalFixture extends RunningPortal {
   config: Config;
 }
 
-/** The portal on 127.0.0.1 (a port chosen by the system) over the test database, with a clock the test moves. */
+/**
+ * The portal on 127.0.0.1 (ports chosen by the system, for the portal and its metrics listener:
+ * `metricsPort`) over the test database, with a clock the test moves.
+ */
 export async function startPortalFixture(options: { now?: string; env?: Record<string, string> } = {}): Promise<PortalFixture> {
   const clock = fixedClock(options.now ?? '2026-11-23T10:00:00+07:00');
   const config = loadConfig({
@@ -34,6 +37,7 @@ export async function startPortalFixture(options: { now?: string; env?: Record<s
     CITYWIFI_SECRET_KEY: TEST_SECRET_KEY,
     PORTAL_HOST: '127.0.0.1',
     PORTAL_PORT: '0',
+    PORTAL_METRICS_PORT: '0',
     ...options.env,
   });
   const sender = createRecordingSender();

@@ -10,7 +10,7 @@ describe('citywifi portal', () => {
 
   it('serves the portal on the port asked for, logs where, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI_PATH, 'portal', '--host', '127.0.0.1', '--port', '0'], {
-      env: { PATH: process.env.PATH, TZ: process.env.TZ, DATABASE_URL: testDatabaseUrl(), CITYWIFI_SECRET_KEY: TEST_SECRET_KEY, CITYWIFI_LOG_LEVEL: 'info' },
+      env: { PATH: process.env.PATH, TZ: process.env.TZ, DATABASE_URL: testDatabaseUrl(), CITYWIFI_SECRET_KEY: TEST_SECRET_KEY, CITYWIFI_LOG_LEVEL: 'info', PORTAL_METRICS_PORT: '0' },
     });
     let output = '';
     const port = await new Promise<number>((resolve, reject) => {

@@ -386,7 +386,7 @@ describe('one-time codes and the service log', () => {
     const consoleLines: string[] = [];
     const out = new PassThrough();
     out.on('data', (chunk: Buffer) => consoleLines.push(chunk.toString('utf8')));
-    const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), CITYWIFI_SECRET_KEY: TEST_SECRET_KEY, PORTAL_HOST: '127.0.0.1', PORTAL_PORT: '0' });
+    const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), CITYWIFI_SECRET_KEY: TEST_SECRET_KEY, PORTAL_HOST: '127.0.0.1', PORTAL_PORT: '0', PORTAL_METRICS_PORT: '0' });
     const clock = fixedClock('2026-11-23T10:00:00+07:00');
     const portal = await startPortal({ config, db: testDb(), box: portalBox, logger, clock, sender: createConsoleSender({ out }) });
     try {

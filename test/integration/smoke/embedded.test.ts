@@ -34,7 +34,7 @@ describe('smoke test on the embedded database', function () {
     }
 
     const child = spawn(process.execPath, [CLI_PATH, 'start', '--host', '127.0.0.1', '--auth-port', '0', '--acct-port', '0', '--metrics-port', '0'], {
-      env: { PATH: process.env.PATH, TZ: process.env.TZ, CITYWIFI_DATA_DIR: dir, CITYWIFI_LOG_LEVEL: 'info' },
+      env: { PATH: process.env.PATH, TZ: process.env.TZ, CITYWIFI_DATA_DIR: dir, CITYWIFI_LOG_LEVEL: 'info', PORTAL_METRICS_PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
