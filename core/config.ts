@@ -34,6 +34,18 @@ const schema = z.object({
   PORTAL_CREDENTIAL_TTL_SECONDS: positiveInt.max(3600).default(180),
   PORTAL_TRUST_PROXY: z.enum(['yes', 'no']).default('no'),
   PORTAL_LOGIN_RATE_PER_MINUTE: positiveInt.default(20),
+  CONTROLLER_ID: z.string().min(1).max(80).optional(),
+  CONTROLLER_INTERVAL_SECONDS: positiveInt.min(10).default(60),
+  CONTROLLER_CONCURRENCY: positiveInt.default(500),
+  CONTROLLER_CONNECT_TIMEOUT_MS: positiveInt.default(5000),
+  CONTROLLER_COMMAND_TIMEOUT_MS: positiveInt.default(5000),
+  CONTROLLER_DOWN_AFTER_FAILURES: positiveInt.default(2),
+  CONTROLLER_DEGRADED_CPU_PERCENT: positiveInt.max(100).default(90),
+  CONTROLLER_DEGRADED_MEMORY_PERCENT: positiveInt.max(100).default(95),
+  CONTROLLER_DEGRADED_AFTER_POLLS: positiveInt.default(3),
+  CONTROLLER_SAMPLES_KEEP_DAYS: positiveInt.default(14),
+  ALERT_WEBHOOK_URL: z.string().url('must be an http(s) URL').optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   OTP_SENDER: z.enum(['console', 'webhook']).default('console'),
   OTP_WEBHOOK_URL: z.string().url('must be an http(s) URL').optional(),
   OTP_WEBHOOK_TOKEN: z.string().min(1).optional(),
@@ -74,6 +86,21 @@ export interface Config {
     /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
     trustProxy: boolean;
     loginRatePerMinute: number;
+  };
+  controller: {
+    /** Names this controller in the leases; default host name and process id. */
+    id: string | undefined;
+    intervalSeconds: number;
+    concurrency: number;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+    downAfterFailures: number;
+    degradedCpuPercent: number;
+    degradedMemoryPercent: number;
+    degradedAfterPolls: number;
+    samplesKeepDays: number;
+    alertWebhookUrl: string | undefined;
+    alertWebhookSecret: string | undefined;
   };
   otp: {
     sender: 'console' | 'webhook';
@@ -157,6 +184,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.PORTAL_TRUST_PROXY === 'yes',
       loginRatePerMinute: e.PORTAL_LOGIN_RATE_PER_MINUTE,
     },
+    controller: {
+      id: e.CONTROLLER_ID,
+      intervalSeconds: e.CONTROLLER_INTERVAL_SECONDS,
+      concurrency: e.CONTROLLER_CONCURRENCY,
+      connectTimeoutMs: e.CONTROLLER_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: e.CONTROLLER_COMMAND_TIMEOUT_MS,
+      downAfterFailures: e.CONTROLLER_DOWN_AFTER_FAILURES,
+      degradedCpuPercent: e.CONTROLLER_DEGRADED_CPU_PERCENT,
+      degradedMemoryPercent: e.CONTROLLER_DEGRADED_MEMORY_PERCENT,
+      degradedAfterPolls: e.CONTROLLER_DEGRADED_AFTER_POLLS,
+      samplesKeepDays: e.CONTROLLER_SAMPLES_KEEP_DAYS,
+      alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+      alertWebhookSecret: e.ALERT_WEBHOOK_SECRET,
+    },
     otp: {
       sender: e.OTP_SENDER,
       webhookUrl: e.OTP_WEBHOOK_URL,
@@ -195,6 +236,18 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['PORTAL_CREDENTIAL_TTL_SECONDS', 'how long a one-time RADIUS credential from the portal stays valid (default 180)'],
   ['PORTAL_TRUST_PROXY', 'yes = behind a reverse proxy, take the client address from X-Forwarded-For (default no)'],
   ['PORTAL_LOGIN_RATE_PER_MINUTE', 'login attempts allowed per client address per minute, across all portal processes (default 20)'],
+  ['CONTROLLER_ID', 'this controller\'s name in the fleet leases (default host name and process id)'],
+  ['CONTROLLER_INTERVAL_SECONDS', 'each site is polled once per interval (default 60)'],
+  ['CONTROLLER_CONCURRENCY', 'polls in flight at once (default 500)'],
+  ['CONTROLLER_CONNECT_TIMEOUT_MS', 'time allowed to connect and log in to a router (default 5000)'],
+  ['CONTROLLER_COMMAND_TIMEOUT_MS', 'time allowed for each router command (default 5000)'],
+  ['CONTROLLER_DOWN_AFTER_FAILURES', 'consecutive failed polls before a site is down (default 2)'],
+  ['CONTROLLER_DEGRADED_CPU_PERCENT', 'CPU load at or above which a poll counts as unhealthy (default 90)'],
+  ['CONTROLLER_DEGRADED_MEMORY_PERCENT', 'memory use at or above which a poll counts as unhealthy (default 95)'],
+  ['CONTROLLER_DEGRADED_AFTER_POLLS', 'consecutive unhealthy polls before a site is degraded (default 3)'],
+  ['CONTROLLER_SAMPLES_KEEP_DAYS', 'days raw router samples are kept; rollups are kept for years (default 14)'],
+  ['ALERT_WEBHOOK_URL', 'where outage and recovery alerts are posted as JSON (unset = no alerts)'],
+  ['ALERT_WEBHOOK_SECRET', 'signs each alert (HMAC-SHA256 of the body in X-Citywifi-Signature)'],
   ['OTP_SENDER', 'console (development, prints codes) or webhook (a real SMS/WhatsApp gateway) (default console)'],
   ['OTP_WEBHOOK_URL', 'the gateway URL the webhook sender posts to (required with OTP_SENDER=webhook)'],
   ['OTP_WEBHOOK_TOKEN', 'bearer token sent to the gateway'],
