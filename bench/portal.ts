@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RadiusClient } from '../core/radius/index.js';
 import { checkCitywifiRadius, startCitywifi } from './citywifi.js';
-import { Cleanup } from './portal-cleanup.js';
+import { Cleanup } from './cleanup.js';
 import { watchCpu } from './portal-cpu.js';
 import { makeBareTemplate, writeBareViews } from './portal-bare-page.js';
 import { loginOnce, makeAgent, runLoginLoad, type LoginLoadResult } from './portal-login-load.js';

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Cleanup } from './cleanup.js';
 import { checkCitywifiRadius, seedCitywifiDatabase, startCitywifi } from './citywifi.js';
 import { CODE } from './encode.js';
 import {
@@ -162,29 +163,6 @@ function readSettings(argv: string[]): Settings {
   };
 }
 
-/** Undo steps run in reverse order, on success, on failure and on Ctrl-C. */
-class Cleanup {
-  private steps: Array<{ what: string; run: () => Promise<void> | void }> = [];
-
-  add(what: string, run: () => Promise<void> | void): () => void {
-    const step = { what, run };
-    this.steps.push(step);
-    return () => {
-      this.steps = this.steps.filter((s) => s !== step);
-    };
-  }
-
-  async runAll(): Promise<void> {
-    while (this.steps.length > 0) {
-      const step = this.steps.pop()!;
-      try {
-        await step.run();
-      } catch (error) {
-        console.error(`  could not ${step.what}: ${(error as Error).message}`);
-      }
-    }
-  }
-}
 
 function say(line: string): void {
   console.log(line);
