@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CONFIG_VARIABLES } from '../core/config.js';
 import { exitOnError } from './context.js';
+import { registerController } from './controller.js';
 import { registerMigrate } from './migrate.js';
 import { registerNas } from './nas.js';
 import { registerPlans } from './plans.js';
@@ -31,6 +32,7 @@ registerRadius(program);
 registerPortal(program);
 registerSites(program);
 registerSim(program);
+registerController(program);
 
 try {
   await program.parseAsync(process.argv);
