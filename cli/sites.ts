@@ -11,6 +11,7 @@ import { addSite } from '../core/db/queries/sites.js';
 import { parseAddressOrCidr } from '../core/domain/net.js';
 import { withContext, UsageError } from './context.js';
 import { formatFields, formatTable, parsedBy, rethrowAsUsage, textOf } from './options.js';
+import { Presets, SingleBar } from 'cli-progress';
 
 type LoginMethod = 'click' | 'otp' | 'voucher';
 const LOGIN_METHODS: readonly LoginMethod[] = ['click', 'otp', 'voucher'];
@@ -273,19 +274,20 @@ function setOptional(
   }
 }
 
-/** An in-place counter on stderr when it is a terminal (no progress-bar library is installed). */
+/** A progress bar on stderr when it is a terminal (cli-progress); silent when output goes to a file or a pipe. */
 function progressReporter(total: number): { update(done: number): void; end(): void } {
   if (!process.stderr.isTTY) return { update() {}, end() {} };
-  let shown = -1;
+  const bar = new SingleBar(
+    { format: 'importing sites [{bar}] {percentage}% {value}/{total}', stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0);
   return {
     update(done) {
-      const percent = Math.floor((done / total) * 100);
-      if (percent === shown) return;
-      shown = percent;
-      process.stderr.write(`\rimporting sites: ${done}/${total} (${percent}%)`);
+      bar.update(done);
     },
     end() {
-      process.stderr.write('\n');
+      bar.stop();
     },
   };
 }
@@ -293,7 +295,7 @@ function progressReporter(total: number): { update(done: number): void; end(): v
 function registerImport(sites: Command): void {
   sites
     .command('import')
-    .description('insert or update sites by code from a CSV file, all or nothing; on a terminal, an in-place counter on stderr shows progress')
+    .description('insert or update sites by code from a CSV file, all or nothing; on a terminal, a progress bar on stderr')
     .argument('<file>', `CSV with a header: ${REQUIRED_COLUMNS.join(',')} required; ${OPTIONAL_COLUMNS.join(',')} optional`)
     .action(async (file: string) => {
       let text: string;
@@ -311,8 +313,11 @@ function registerImport(sites: Command): void {
         }
         const existing = await findExistingSiteCodes(db, rows.map((r) => r.code));
         const progress = progressReporter(rows.length);
-        await withTransaction(db, (tx) => upsertSites(tx, rows, columns, new Date(), (done) => progress.update(done)));
-        progress.end();
+        try {
+          await withTransaction(db, (tx) => upsertSites(tx, rows, columns, new Date(), (done) => progress.update(done)));
+        } finally {
+          progress.end();
+        }
         const updated = rows.filter((r) => existing.has(r.code)).length;
         process.stdout.write(
           `sites imported: ${formatFields([
