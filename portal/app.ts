@@ -14,6 +14,7 @@ import { registerContinueRoutes } from './routes/continue.js';
 import { handleError, registerNotFound } from './routes/errors.js';
 import { registerFeedbackRoutes } from './routes/feedback.js';
 import { registerLegalRoutes } from './routes/legal.js';
+import { fastLoginPage } from './routes/login-fast.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerMyDataRoutes } from './routes/my-data.js';
 import { registerOtpRoutes } from './routes/otp.js';
@@ -56,6 +57,8 @@ export function buildPortalApp(deps: PortalDeps, metrics: PortalMetrics = create
   app.set('query parser', 'simple');
 
   app.use(countRequests(metrics));
+  // The login page straight from the router, ahead of the other layers (it falls through otherwise).
+  app.use(fastLoginPage());
   app.use(securityHeaders());
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1d', fallthrough: true }));
   app.use(prepareRequest());

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { CSRF_COOKIE, csrfTokenFor, isValidCsrfSeed, newCsrfSeed } from './csrf.js';
 import { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './i18n.js';
 import { kitOf } from './kit.js';
+import { parse as parseCookieHeader } from 'cookie';
 
 const LANG_COOKIE = 'lang';
 const YEAR_MS = 365 * 86400_000;
@@ -10,6 +11,42 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/**
+ * The request's cookies (req.cookies), parsed once with the `cookie` package and only when there is a
+ * Cookie header (the first of a name kept, %-escapes decoded, quotes around a value dropped).
+ */
+export function parseCookies(req: Request): Record<string, string> {
+  const known = req.cookies as Record<string, string> | undefined;
+  if (known) return known;
+  const header = req.headers.cookie;
+  const cookies = Object.create(null) as Record<string, string>;
+  if (header) {
+    for (const [name, value] of Object.entries(parseCookieHeader(header))) if (value !== undefined) cookies[name] = value;
+  }
+  req.cookies = cookies;
+  return cookies;
+}
+
+/** Accept-Language headers seen, and the language each one chose (phones send few different ones). */
+const negotiated = new Map<string, Lang>();
+const MAX_NEGOTIATED = 2_000;
+
+/** The kept cookie, else Accept-Language, else Bahasa Indonesia (no ?lang= here). */
+export function languageOf(req: Request, cookies: Record<string, string>): Lang {
+  const kept: unknown = cookies[LANG_COOKIE];
+  if (isLang(kept)) return kept;
+  const header = req.headers['accept-language'];
+  if (!header) return DEFAULT_LANG;
+  let lang = negotiated.get(header);
+  if (lang === undefined) {
+    const accepted = req.acceptsLanguages(...LANGUAGES);
+    lang = isLang(accepted) ? accepted : DEFAULT_LANG;
+    if (negotiated.size >= MAX_NEGOTIATED) negotiated.clear();
+    negotiated.set(header, lang);
+  }
+  return lang;
 }
 
 /** ?lang= (kept in a cookie), else the cookie, else Accept-Language, else Bahasa Indonesia. */
@@ -21,11 +58,7 @@ function chooseLanguage(req: Request, res: Response): Lang {
     }
     return asked;
   }
-  const kept: unknown = req.cookies?.[LANG_COOKIE];
-  if (isLang(kept)) return kept;
-  if (!req.headers['accept-language']) return DEFAULT_LANG;
-  const accepted = req.acceptsLanguages(...LANGUAGES);
-  return isLang(accepted) ? accepted : DEFAULT_LANG;
+  return languageOf(req, parseCookies(req));
 }
 
 /** The same page in the other language (GET); other requests fall back to the portal's root. */

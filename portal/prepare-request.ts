@@ -1,8 +1,7 @@
-import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { CSRF_COOKIE, CSRF_FIELD, verifyCsrfToken } from './csrf.js';
 import { kitOf } from './kit.js';
-import { pageLocals } from './locals.js';
+import { pageLocals, parseCookies } from './locals.js';
 import { renderProblem } from './routes/shared.js';
 
 /** Form bodies are small: a few short fields and the signed context. */
@@ -18,20 +17,18 @@ const CSRF_EXEMPT = new Set(['/login']);
  * for a POST the bounded form body and the CSRF check. A failed check answers 403 in the citizen's language.
  */
 export function prepareRequest(): RequestHandler {
-  const parseCookies = cookieParser();
   const parseForm = express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: MAX_FIELDS });
   return (req: Request, res: Response, next: NextFunction) => {
     // Express 5 parses the query string again on every read of req.query: parse it once per request.
     Object.defineProperty(req, 'query', { value: req.query, writable: true, configurable: true, enumerable: true });
-    parseCookies(req, res, () => {
-      pageLocals(req, res, () => {
-        if (req.method !== 'POST') return next();
-        parseForm(req, res, (error?: unknown) => {
-          if (error) return next(error);
-          if (CSRF_EXEMPT.has(req.path)) return next();
-          if (verifyCsrfToken(kitOf(req).deps.box, req.cookies?.[CSRF_COOKIE], req.body?.[CSRF_FIELD])) return next();
-          renderProblem(res, 403, 'problem.csrf');
-        });
+    parseCookies(req);
+    pageLocals(req, res, () => {
+      if (req.method !== 'POST') return next();
+      parseForm(req, res, (error?: unknown) => {
+        if (error) return next(error);
+        if (CSRF_EXEMPT.has(req.path)) return next();
+        if (verifyCsrfToken(kitOf(req).deps.box, req.cookies?.[CSRF_COOKIE], req.body?.[CSRF_FIELD])) return next();
+        renderProblem(res, 403, 'problem.csrf');
       });
     });
   };

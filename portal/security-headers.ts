@@ -29,6 +29,15 @@ const helmetMiddleware = helmet({
  * cost a third of a login-page view).
  */
 export function securityHeaders(): RequestHandler {
+  const entries = securityHeaderEntries();
+  return (_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of entries) res.setHeader(name, value);
+    next();
+  };
+}
+
+/** helmet's headers as [name, value] pairs, worked out once (see securityHeaders). */
+export function securityHeaderEntries(): Array<[string, string]> {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader(name: string, value: string) {
@@ -44,9 +53,5 @@ export function securityHeaders(): RequestHandler {
     finished = true;
   });
   if (!finished) throw new Error('helmet did not finish synchronously');
-  const entries = [...headers];
-  return (_req: Request, res: Response, next: NextFunction) => {
-    for (const [name, value] of entries) res.setHeader(name, value);
-    next();
-  };
+  return [...headers];
 }

@@ -5,7 +5,8 @@ import type { SecretBox } from '../../core/crypto.js';
  * A signed cookie saying "this browser verified device MAC until T", so the login page can offer
  * "continue" without a database look-up on every view. POST /login/continue still checks the device.
  */
-const COOKIE = 'cw_device';
+export const REMEMBERED_COOKIE = 'cw_device';
+const COOKIE = REMEMBERED_COOKIE;
 
 function sign(box: SecretBox, body: string): string {
   return box.keyedHash(`device:${body}`).slice(0, 32);

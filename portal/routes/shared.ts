@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { issueCredential } from '../../core/db/queries/credentials.js';
+import { issueCredential, recordPortalLogin } from '../../core/db/queries/credentials.js';
 import { recordPortalDevice } from '../../core/db/queries/devices.js';
 import type { PortalSite } from '../../core/db/queries/portal-sites.js';
-import { consumeRatePoints } from '../../core/db/queries/rate-limits.js';
+import { consumeRatePoints, type RateWindow } from '../../core/db/queries/rate-limits.js';
 import { handoffPassword } from '../../core/domain/handoff-password.js';
 import { maskMac } from '../../core/domain/mac.js';
 import { originOf } from '../../core/domain/redirects.js';
@@ -11,7 +11,7 @@ import { kitOf } from '../kit.js';
 import { languageHref } from '../locals.js';
 import type { LoginMethod } from '../metrics.js';
 import { chapOf, signRouterContext, verifyRouterContext, type RouterContext } from '../router-context.js';
-import { readRememberedCookie, setRememberedCookie } from './remembered-cookie.js';
+import { readRememberedCookie, REMEMBERED_COOKIE, setRememberedCookie } from './remembered-cookie.js';
 
 /**
  * Helpers every route uses, the OTP and "my data" routes included: rendering a page in the
@@ -82,6 +82,34 @@ export async function loadRouterContext(req: Request, res: Response): Promise<{ 
 /** Per client address and device, and per client address (a whole site may share one public address). */
 const ADDRESS_FACTOR = 25;
 const RATE_WINDOW_SECONDS = 60;
+/**
+ * The per-address window is spread over a few rows: every login from one public address (a whole
+ * site, or a city-wide reconnect) would otherwise queue on one row's lock. Its count is their sum.
+ */
+const ADDRESS_SHARDS = 8;
+
+/** The login rate windows of an attempt: per address and device, and per address. */
+function loginRateWindows(req: Request, ctx: RouterContext): RateWindow[] {
+  const { deps } = kitOf(req);
+  const perMinute = deps.config.portal.loginRatePerMinute;
+  const address = req.ip ?? 'unknown';
+  return [
+    { key: `login:${deps.box.keyedHash(`${address}|${ctx.mac}`).slice(0, 32)}`, limit: perMinute, windowSeconds: RATE_WINDOW_SECONDS },
+    {
+      key: `login-address:${deps.box.keyedHash(address).slice(0, 32)}`,
+      limit: perMinute * ADDRESS_FACTOR,
+      windowSeconds: RATE_WINDOW_SECONDS,
+      shards: ADDRESS_SHARDS,
+    },
+  ];
+}
+
+/** The 429 page for a login attempt over the limits. */
+function refuseLoginRate(req: Request, res: Response, ctx: RouterContext, retryAfterSeconds: number): void {
+  kitOf(req).metrics.rateLimited.inc();
+  res.set('Retry-After', String(retryAfterSeconds));
+  renderProblem(res, 429, 'problem.tooMany', { vars: { seconds: retryAfterSeconds }, backHref: loginHref(req, ctx) });
+}
 
 /**
  * One login attempt spent against the limits, which hold across every portal process (kept in
@@ -89,20 +117,9 @@ const RATE_WINDOW_SECONDS = 60;
  */
 export async function checkLoginRate(req: Request, res: Response, ctx: RouterContext): Promise<boolean> {
   const { deps } = kitOf(req);
-  const perMinute = deps.config.portal.loginRatePerMinute;
-  const address = req.ip ?? 'unknown';
-  const outcome = await consumeRatePoints(
-    deps.db,
-    [
-      { key: `login:${deps.box.keyedHash(`${address}|${ctx.mac}`).slice(0, 32)}`, limit: perMinute, windowSeconds: RATE_WINDOW_SECONDS },
-      { key: `login-address:${deps.box.keyedHash(address).slice(0, 32)}`, limit: perMinute * ADDRESS_FACTOR, windowSeconds: RATE_WINDOW_SECONDS },
-    ],
-    deps.clock(),
-  );
+  const outcome = await consumeRatePoints(deps.db, loginRateWindows(req, ctx), deps.clock());
   if (outcome.allowed) return true;
-  kitOf(req).metrics.rateLimited.inc();
-  res.set('Retry-After', String(outcome.retryAfterSeconds));
-  renderProblem(res, 429, 'problem.tooMany', { vars: { seconds: outcome.retryAfterSeconds }, backHref: loginHref(req, ctx) });
+  refuseLoginRate(req, res, ctx, outcome.retryAfterSeconds);
   return false;
 }
 
@@ -137,6 +154,29 @@ function fillLoginPage(parts: string[], ctxToken: string, csrfToken: string): st
   let html = parts[0];
   for (let i = 1; i < parts.length; i += 2) html += (parts[i] === CTX_MARK ? ctxToken : csrfToken) + parts[i + 1];
   return html;
+}
+
+/**
+ * The plain login page (no message, status 200) already rendered for this site and language: a
+ * function that splices in the CSRF token, or undefined when it has not been rendered yet.
+ */
+export function plainLoginPage(
+  req: Request,
+  cookies: Record<string, string>,
+  site: PortalSite,
+  lang: Lang,
+  ctx: RouterContext,
+): ((csrfToken: string) => string) | undefined {
+  const { deps } = kitOf(req);
+  let canContinue = false;
+  if (cookies[REMEMBERED_COOKIE] !== undefined) {
+    const remembered = readRememberedCookie(req, deps.box);
+    canContinue = remembered !== undefined && remembered.mac === ctx.mac && remembered.until > deps.clock().getTime();
+  }
+  const parts = loginPages.get(site)?.get(`${lang}|${canContinue}`);
+  if (!parts) return undefined;
+  const ctxToken = signContext(req, ctx);
+  return (csrfToken) => fillLoginPage(parts, ctxToken, csrfToken);
 }
 
 /** The login page for a router context, with the site's methods and any message. */
@@ -246,6 +286,36 @@ export async function issueAndHandOff(req: Request, res: Response, options: Hand
   if (rememberUntil && rememberUntil > now) setRememberedCookie(req, res, deps.box, { mac: ctx.mac, until: rememberUntil.getTime() });
   deps.logger.info({ event: 'credential-issued', method: options.method, site: site.code, mac: maskMac(ctx.mac) }, 'one-time credential issued');
   renderHandoff(req, res, ctx, credential);
+}
+
+/**
+ * checkLoginRate and issueAndHandOff (for a new or refreshed device) in one database statement and one
+ * commit (portal_record_login): the limits are spent first, and nothing else is written when one is
+ * reached (the 429 page is sent, as checkLoginRate does).
+ */
+export async function spendRateAndHandOff(req: Request, res: Response, options: Omit<HandOffOptions, 'deviceId'>): Promise<void> {
+  const { deps, metrics } = kitOf(req);
+  const now = deps.clock();
+  const { ctx, site } = options;
+  const rememberUntil = options.remember ? new Date(now.getTime() + site.rememberDeviceDays * 86400_000) : null;
+  const outcome = await recordPortalLogin(deps.db, deps.box, {
+    windows: loginRateWindows(req, ctx),
+    mac: ctx.mac,
+    method: options.method,
+    siteId: site.id,
+    subscriberId: options.subscriberId ?? null,
+    voucherId: options.voucherId ?? null,
+    planId: options.planId ?? null,
+    rememberUntil,
+    consent: options.consent ? { termsVersion: deps.config.portal.termsVersion, at: now } : undefined,
+    ttlSeconds: deps.config.portal.credentialTtlSeconds,
+    now,
+  });
+  if (!outcome.allowed) return refuseLoginRate(req, res, ctx, outcome.retryAfterSeconds);
+  metrics.logins.inc({ method: options.method, result: 'issued' });
+  if (rememberUntil && rememberUntil > now) setRememberedCookie(req, res, deps.box, { mac: ctx.mac, until: rememberUntil.getTime() });
+  deps.logger.info({ event: 'credential-issued', method: options.method, site: site.code, mac: maskMac(ctx.mac) }, 'one-time credential issued');
+  renderHandoff(req, res, ctx, outcome.credential);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { SecretBox } from '../../crypto.js';
 import { randomToken } from '../../crypto.js';
 import type { Db } from '../index.js';
+import { rateWindowsJson, type RateWindow } from './rate-limits.js';
 
 export interface IssueCredentialInput {
   mac: string;
@@ -36,4 +37,52 @@ export async function issueCredential(db: Db, box: SecretBox, input: IssueCreden
     created_at: input.now,
   });
   return { username, password };
+}
+
+export interface PortalLoginInput extends IssueCredentialInput {
+  /** the login rate windows to spend a point in first; nothing is written when one is exceeded */
+  windows: RateWindow[];
+  /** the device row as recordPortalDevice keeps it */
+  rememberUntil: Date | null;
+  consent?: { termsVersion: string; at: Date };
+}
+
+export type PortalLoginOutcome =
+  | { allowed: false; retryAfterSeconds: number }
+  | { allowed: true; deviceId: number; credential: { username: string; password: string } };
+
+/**
+ * A whole login's writes in one statement (portal_record_login): the rate-limit points, then, when the
+ * limits allow it, the device (as recordPortalDevice) and a one-time credential (as issueCredential).
+ * One transaction, one commit, where there were three.
+ */
+export async function recordPortalLogin(db: Db, box: SecretBox, input: PortalLoginInput): Promise<PortalLoginOutcome> {
+  const username = `cw-${randomToken(16)}`;
+  const password = randomToken(20);
+  const result = await db.raw(
+    `select retry_after, recorded_device_id from portal_record_login(
+       ?::jsonb, ?::timestamptz,
+       ?::text, ?::integer, ?::bigint, ?::timestamptz, ?::timestamptz, ?::text,
+       ?::text, ?::text, ?::text, ?::bigint, ?::integer, ?::timestamptz)`,
+    [
+      rateWindowsJson(input.windows, input.now),
+      input.now.toISOString(),
+      input.mac,
+      input.siteId ?? null,
+      input.subscriberId ?? null,
+      input.rememberUntil ? input.rememberUntil.toISOString() : null,
+      input.consent ? input.consent.at.toISOString() : null,
+      input.consent?.termsVersion ?? null,
+      username,
+      box.encrypt(password),
+      input.method,
+      input.voucherId ?? null,
+      input.planId ?? null,
+      new Date(input.now.getTime() + input.ttlSeconds * 1000).toISOString(),
+    ],
+  );
+  const row = (result.rows as Array<{ retry_after: number; recorded_device_id: string | number | null }>)[0];
+  const retryAfterSeconds = Number(row.retry_after);
+  if (retryAfterSeconds > 0) return { allowed: false, retryAfterSeconds };
+  return { allowed: true, deviceId: Number(row.recorded_device_id), credential: { username, password } };
 }

@@ -5,6 +5,11 @@ export interface RateWindow {
   /** points allowed per window */
   limit: number;
   windowSeconds: number;
+  /**
+   * Spread the window over this many rows (key:0 … key:n-1; its count is their sum), for a key that
+   * many logins spend at once (one public address): no single hot row for them all to wait on.
+   */
+  shards?: number;
 }
 
 export interface RateOutcome {
@@ -19,6 +24,11 @@ export interface RateOutcome {
  */
 export async function consumeRatePoints(db: Db, windows: RateWindow[], now: Date): Promise<RateOutcome> {
   if (windows.length === 0) return { allowed: true, retryAfterSeconds: 0 };
+  if (windows.some((w) => (w.shards ?? 1) > 1)) {
+    const result = await db.raw('select portal_spend_rate(?::jsonb, ?::timestamptz) as retry', [rateWindowsJson(windows, now), now.toISOString()]);
+    const retryAfterSeconds = Number((result.rows as Array<{ retry: number }>)[0].retry);
+    return { allowed: retryAfterSeconds === 0, retryAfterSeconds };
+  }
   const values = windows.map(() => '(?, 1, ?::timestamptz)').join(', ');
   const bindings = windows.flatMap((w) => [w.key, new Date(now.getTime() + w.windowSeconds * 1000).toISOString()]);
   const result = await db.raw(
@@ -38,6 +48,18 @@ export async function consumeRatePoints(db: Db, windows: RateWindow[], now: Date
     }
   }
   return { allowed: retryAfterSeconds === 0, retryAfterSeconds };
+}
+
+/** The windows as portal_spend_rate takes them: JSON [{key, shards, limit, expires}]. */
+export function rateWindowsJson(windows: RateWindow[], now: Date): string {
+  return JSON.stringify(
+    windows.map((w) => ({
+      key: w.key,
+      shards: Math.max(1, Math.floor(w.shards ?? 1)),
+      limit: w.limit,
+      expires: new Date(now.getTime() + w.windowSeconds * 1000).toISOString(),
+    })),
+  );
 }
 
 /** Drops windows that ended before `before` (called now and then, so the table stays small). */
