@@ -1,6 +1,5 @@
 // The portal benchmark's output: one table, the ratios against the targets, and its own section of
 // bench/RESULTS.md (the `## Portal` section; every other section is left as it is).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LoginLoadResult } from './portal-login-load.js';
 import type { ViewResult } from './portal-wrk.js';
 
@@ -109,21 +108,3 @@ export function portalVerdicts(views: ViewMeasurement[], login: LoginMeasurement
   return lines;
 }
 
-/** Replaces the `## Portal` section of RESULTS.md (or adds it at the end), keeping every other section. */
-export function writePortalSection(path: string, section: string): void {
-  // Read just before writing: another benchmark may have rewritten its own section meanwhile.
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => /^## Portal\b/.test(line));
-  let next: string;
-  if (start === -1) {
-    next = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
-  } else {
-    let end = lines.findIndex((line, i) => i > start && /^## /.test(line));
-    if (end === -1) end = lines.length;
-    const before = lines.slice(0, start).join('\n').trimEnd();
-    const after = lines.slice(end).join('\n').trim();
-    next = `${before}\n\n${section.trimEnd()}\n${after ? `\n${after}\n` : ''}`;
-  }
-  writeFileSync(path, next);
-}

@@ -29,7 +29,6 @@ import {
   portalTableRows,
   portalVerdicts,
   PORTAL_TARGETS,
-  writePortalSection,
   type LoginMeasurement,
   type ViewMeasurement,
   type ViewServer,
@@ -38,7 +37,7 @@ import { BENCH_ROUTER, loginPaths } from './portal-router-vars.js';
 import { findWrk, runWrk, type ViewResult } from './portal-wrk.js';
 import { createDatabase, dropDatabase, newDatabaseName, serverVersion, transactionCount } from './postgres.js';
 import { describeWaits, sampleDatabaseWaits } from './portal-db-waits.js';
-import { describeReply, formatAttributes, markdownTable, resultsPath, textTable } from './report.js';
+import { describeReply, formatAttributes, markdownTable, resultsPath, textTable, writeResultsSection } from './report.js';
 import { freeUdpPorts, type ServerProcess } from './server-process.js';
 import { makeSecret } from './workload.js';
 
@@ -431,7 +430,7 @@ async function main(): Promise<number> {
     say(`The portal ran with PORTAL_LOGIN_RATE_PER_MINUTE=${BENCH_LOGIN_RATE_PER_MINUTE.toLocaleString('en-US')} (raised for the bench: all the load comes from one address).`);
     if (settings.writeResults) {
       const path = resultsPath();
-      writePortalSection(path, resultsSection({ settings, argv, views, logins, lines, failures, pgVersion: pgVersion!, nginx: nginx ? nginxVersion(nginx) : undefined, loadBefore, acceptAttributes, pageInfo }));
+      writeResultsSection(path, resultsSection({ settings, argv, views, logins, lines, failures, pgVersion: pgVersion!, nginx: nginx ? nginxVersion(nginx) : undefined, loadBefore, acceptAttributes, pageInfo }), 'Portal');
       say(`Written to the Portal section of ${path}`);
     } else {
       say('Not written to bench/RESULTS.md (an --only or --no-results run; add --results to write it).');

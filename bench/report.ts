@@ -152,11 +152,14 @@ Each benchmark in \`bench/\` measures citywifi against a peer in the same run, o
 with the same load generator. Rerun one and it replaces its own section here.
 `;
 
-/** Replaces the `## RADIUS` section of RESULTS.md (or adds it), keeping every other section. */
-export function writeResultsSection(path: string, section: string): void {
+/**
+ * Replaces the section of RESULTS.md whose heading starts with `## <heading>` (or adds it at the end),
+ * keeping every other section. Read just before writing: another benchmark may have rewritten its own.
+ */
+export function writeResultsSection(path: string, section: string, heading = 'RADIUS'): void {
   const text = existsSync(path) ? readFileSync(path, 'utf8') : FILE_HEADER;
   const lines = text.split('\n');
-  const start = lines.findIndex((line) => /^## RADIUS\b/.test(line));
+  const start = lines.findIndex((line) => line === `## ${heading}` || line.startsWith(`## ${heading}:`) || line.startsWith(`## ${heading} `));
   let next: string;
   if (start === -1) {
     next = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;

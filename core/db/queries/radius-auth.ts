@@ -1,4 +1,5 @@
 import type { Db } from '../index.js';
+import type { PlanRecord } from './plans.js';
 
 /** Every fact a login decision needs, gathered in one round trip by radius_authorize(). */
 export interface AuthorizeFacts {
@@ -31,18 +32,7 @@ export interface AuthorizeFacts {
     lockToFirstMac: boolean;
   };
   account?: { id: number; passwordEnc: string; blocked: boolean };
-  plan?: {
-    id: number;
-    name: string;
-    rateLimit: string | null;
-    sessionTimeout: number | null;
-    idleTimeout: number | null;
-    dailyTime: number | null;
-    dailyBytes: number | null;
-    simultaneousUse: number | null;
-    interimInterval: number | null;
-    rememberDeviceDays: number;
-  };
+  plan?: PlanRecord;
   usage: { live: number; timeToday: number; bytesToday: number };
 }
 
