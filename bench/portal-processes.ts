@@ -73,26 +73,43 @@ function serviceEnv(options: { db: DbTarget; secretKeyHex: string; dataDir: stri
 
 /**
  * BENCH_CPU_PROF=DIR writes V8 CPU profiles of the portal and of the bare Express page into DIR
- * (portal.cpuprofile, bare-express.cpuprofile), for finding where their time goes.
+ * (portal-1.cpuprofile, bare-express-1.cpuprofile; with several workers, where node:cluster passes the
+ * flags on to every worker, one CPU.…<pid>….cpuprofile per process), for finding where their time goes.
  */
-function profileArgs(name: string): string[] {
+function profileArgs(name: string, workers: number): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  if (!dir) return [];
+  return workers > 1 ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
 }
 
-export function startPortalProcess(options: { db: DbTarget; secretKeyHex: string; dataDir: string; port: number }): ServerProcess {
+/** `citywifi portal`, with PORTAL_WORKERS=workers (node:cluster workers on the one port) when more than 1. */
+export function startPortalProcess(options: { db: DbTarget; secretKeyHex: string; dataDir: string; port: number; workers: number }): ServerProcess {
   const env = {
     ...serviceEnv(options),
     PORTAL_LOGIN_RATE_PER_MINUTE: String(BENCH_LOGIN_RATE_PER_MINUTE),
+    PORTAL_WORKERS: String(options.workers),
+    // The metrics listener on any free port: two portals may be up at once.
+    PORTAL_METRICS_PORT: '0',
     OTP_SENDER: 'console',
   };
-  const args = [...profileArgs('portal'), CLI_MAIN, 'portal', '--host', '127.0.0.1', '--port', String(options.port)];
-  return startProcess('citywifi portal', process.execPath, args, env);
+  const args = [...profileArgs(`portal-${options.workers}`, options.workers), CLI_MAIN, 'portal', '--host', '127.0.0.1', '--port', String(options.port)];
+  return startProcess(options.workers > 1 ? `citywifi portal (${options.workers} workers)` : 'citywifi portal', process.execPath, args, env);
 }
 
-export function startBareExpress(options: { port: number; views: string; tokenLengths: number[] }): ServerProcess {
-  const args = [...profileArgs('bare-express'), BARE_EXPRESS_MAIN, '--port', String(options.port), '--views', options.views, '--tokens', options.tokenLengths.join(',')];
-  return startProcess('bare Express', process.execPath, args, { ...process.env, NODE_ENV: 'production' });
+export function startBareExpress(options: { port: number; views: string; tokenLengths: number[]; workers: number }): ServerProcess {
+  const args = [
+    ...profileArgs(`bare-express-${options.workers}`, options.workers),
+    BARE_EXPRESS_MAIN,
+    '--port',
+    String(options.port),
+    '--views',
+    options.views,
+    '--tokens',
+    options.tokenLengths.join(','),
+    '--workers',
+    String(options.workers),
+  ];
+  return startProcess(options.workers > 1 ? `bare Express (${options.workers} workers)` : 'bare Express', process.execPath, args, { ...process.env, NODE_ENV: 'production' });
 }
 
 /** Waits until GET url answers anything at all, or the process exits, or the time is up. */

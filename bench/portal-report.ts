@@ -21,12 +21,16 @@ export interface CpuShare {
 
 export interface ViewMeasurement {
   server: ViewServer;
+  /** server processes answering (node:cluster workers; nginx: its worker processes) */
+  processes: number;
   result: ViewResult;
   bodyBytes: number;
   cpu: CpuShare;
 }
 
 export interface LoginMeasurement {
+  /** PORTAL_WORKERS of the portal under test (the RADIUS server is one process) */
+  portalWorkers: number;
   result: LoginLoadResult;
   /** the portal's and the RADIUS server's CPU, in cores; machineBusy as above */
   portalCores: number;
@@ -42,11 +46,12 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : '-');
 
-export function portalTableRows(views: ViewMeasurement[], logins: LoginMeasurement | undefined): string[][] {
-  const header = ['measure', 'server', 'per second', 'p50 ms', 'p99 ms', 'done', 'errors', 'page bytes', 'server CPU', 'generator CPU', 'machine busy'];
+export function portalTableRows(views: ViewMeasurement[], logins: LoginMeasurement[]): string[][] {
+  const header = ['measure', 'server', 'processes', 'per second', 'p50 ms', 'p99 ms', 'done', 'errors', 'page bytes', 'server CPU', 'generator CPU', 'machine busy'];
   const rows = views.map((v) => [
     'page views',
     v.server,
+    String(v.processes),
     int(v.result.perSecond),
     ms(v.result.p50Ms),
     ms(v.result.p99Ms),
@@ -57,54 +62,71 @@ export function portalTableRows(views: ViewMeasurement[], logins: LoginMeasureme
     pct(v.result.generatorCpu),
     pct(v.cpu.machineBusy),
   ]);
-  if (logins) {
-    const r = logins.result;
+  for (const login of logins) {
+    const r = login.result;
     rows.push([
       'click-through logins',
       'citywifi portal + RADIUS',
+      `${login.portalWorkers} + 1`,
       int(r.perSecond),
       ms(r.p50Ms),
       ms(r.p99Ms),
       int(r.completed),
       int(r.failed),
       '-',
-      `${pct(logins.portalCores)} + ${pct(logins.radiusCores)}`,
+      `${pct(login.portalCores)} + ${pct(login.radiusCores)}`,
       pct(r.generatorCpu),
-      pct(logins.machineBusy),
+      pct(login.machineBusy),
     ]);
   }
   return [header, ...rows];
 }
 
-/** One line per target: the figure, the target, met or not. */
-export function portalVerdicts(views: ViewMeasurement[], login: LoginMeasurement | undefined): string[] {
-  const find = (server: ViewServer) => views.find((v) => v.server === server)?.result.perSecond;
-  const page = find('citywifi login page');
-  const bare = find('bare Express + EJS');
-  const nginx = find('nginx static file');
+const processesText = (n: number) => (n === 1 ? 'one process' : `${n} workers`);
+
+/**
+ * One line per target: the figure, the target, met or not. The page-to-bare-Express ratio compares
+ * the same number of processes (the target is the one-process pair); views/s and logins/s are given
+ * for each number of portal processes measured, and the target is judged on the best of them.
+ */
+export function portalVerdicts(views: ViewMeasurement[], logins: LoginMeasurement[]): string[] {
   const lines: string[] = [];
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  if (page !== undefined && bare !== undefined) {
-    const ratio = page / bare;
-    lines.push(`login page / bare Express + EJS = ${ratio.toFixed(2)}× (target ≥ ${PORTAL_TARGETS.viewsVsBareExpress}×: ${met(ratio >= PORTAL_TARGETS.viewsVsBareExpress)})`);
+  const find = (server: ViewServer, processes?: number) => views.find((v) => v.server === server && (processes === undefined || v.processes === processes))?.result.perSecond;
+  const pages = views.filter((v) => v.server === 'citywifi login page');
+  const nginx = find('nginx static file');
+  for (const page of pages) {
+    const bare = find('bare Express + EJS', page.processes);
+    if (bare === undefined) continue;
+    const ratio = page.result.perSecond / bare;
+    const target = page.processes === 1 ? `target ≥ ${PORTAL_TARGETS.viewsVsBareExpress}×: ${met(ratio >= PORTAL_TARGETS.viewsVsBareExpress)}` : `the same pair with ${page.processes} workers each; the target is the one-process pair`;
+    lines.push(`login page / bare Express + EJS, ${processesText(page.processes)} each = ${ratio.toFixed(2)}× (${target})`);
   }
-  if (page !== undefined && nginx !== undefined) {
-    lines.push(`login page / nginx static file = ${(page / nginx).toFixed(3)}× (bare Express + EJS / nginx = ${bare !== undefined ? (bare / nginx).toFixed(3) : '-'}×; no target, the physical ceiling)`);
-  }
-  if (page !== undefined) {
-    lines.push(`login page views: ${int(page)}/s (target ≥ ${int(PORTAL_TARGETS.viewsPerSecond)}/s: ${met(page >= PORTAL_TARGETS.viewsPerSecond)})`);
-  }
-  if (login) {
-    const logins = login.result;
-    lines.push(`completed click-through logins: ${int(logins.perSecond)}/s (target ≥ ${int(PORTAL_TARGETS.loginsPerSecond)}/s: ${met(logins.perSecond >= PORTAL_TARGETS.loginsPerSecond)})`);
+  if (pages.length > 0 && nginx !== undefined) {
+    const best = pages.reduce((a, b) => (b.result.perSecond > a.result.perSecond ? b : a));
+    const bare = find('bare Express + EJS', best.processes);
     lines.push(
-      `a login's steps (p50): login page ${ms(logins.stepsP50Ms.page)} ms, click-through form post to handoff page ${ms(logins.stepsP50Ms.click)} ms, Access-Request to Accept ${ms(logins.stepsP50Ms.radius)} ms`,
+      `login page (${processesText(best.processes)}) / nginx static file = ${(best.result.perSecond / nginx).toFixed(3)}× (bare Express + EJS / nginx = ${bare !== undefined ? (bare / nginx).toFixed(3) : '-'}×; no target, the physical ceiling)`,
     );
-    lines.push(`database per login: ${login.transactionsPerLogin.toFixed(2)} transactions (portal + RADIUS; each commit is a WAL flush); busy connections waited on: ${login.waits}`);
-    if (logins.failed > 0) {
-      lines.push(`failed logins: ${int(logins.failed)} (${Object.entries(logins.failedAt).map(([step, n]) => `${step} ${n}`).join(', ')}); first: ${logins.failures[0]}`);
+  }
+  if (pages.length > 0) {
+    const best = Math.max(...pages.map((p) => p.result.perSecond));
+    const each = pages.map((p) => `${int(p.result.perSecond)}/s with ${processesText(p.processes)}`).join(', ');
+    lines.push(`login page views: ${each} (target ≥ ${int(PORTAL_TARGETS.viewsPerSecond)}/s: ${met(best >= PORTAL_TARGETS.viewsPerSecond)})`);
+  }
+  if (logins.length > 0) {
+    const best = Math.max(...logins.map((l) => l.result.perSecond));
+    const each = logins.map((l) => `${int(l.result.perSecond)}/s with the portal in ${processesText(l.portalWorkers)}`).join(', ');
+    lines.push(`completed click-through logins: ${each} (target ≥ ${int(PORTAL_TARGETS.loginsPerSecond)}/s: ${met(best >= PORTAL_TARGETS.loginsPerSecond)})`);
+  }
+  for (const login of logins) {
+    const r = login.result;
+    const tag = `portal in ${processesText(login.portalWorkers)}`;
+    lines.push(`a login's steps (p50, ${tag}): login page ${ms(r.stepsP50Ms.page)} ms, click-through form post to handoff page ${ms(r.stepsP50Ms.click)} ms, Access-Request to Accept ${ms(r.stepsP50Ms.radius)} ms`);
+    lines.push(`database per login (${tag}): ${login.transactionsPerLogin.toFixed(2)} transactions (portal + RADIUS); busy connections waited on: ${login.waits}`);
+    if (r.failed > 0) {
+      lines.push(`failed logins (${tag}): ${int(r.failed)} (${Object.entries(r.failedAt).map(([step, n]) => `${step} ${n}`).join(', ')}); first: ${r.failures[0]}`);
     }
   }
   return lines;
 }
-

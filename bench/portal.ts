@@ -43,12 +43,14 @@ import { makeSecret } from './workload.js';
 
 const USAGE = `Usage: npm run bench:portal [-- options]
 
-Measures, one after the other on loopback, with wrk (page views) and a Node login driver:
+Measures, one after the other on loopback, with wrk (page views) and a Node login driver, for each
+number of portal processes in --workers (\`citywifi portal\` with PORTAL_WORKERS=N):
   1. citywifi's login page, GET /login with a MikroTik hotspot's variables (octal-escaped CHAP values)
-  2. a bare Express + EJS page of the same size, in one process (the ceiling for this stack)
-  3. nginx serving the same bytes as a static file (the physical ceiling)
-  4. completed click-through logins: page, form post, handoff, the router's CHAP Access-Request to
+  2. completed click-through logins: page, form post, handoff, the router's CHAP Access-Request to
      citywifi's RADIUS server, Access-Accept; on a fresh PostgreSQL database
+then the peers:
+  3. a bare Express + EJS page of the same size, in as many processes (the ceiling for this stack)
+  4. nginx serving the same bytes as a static file (the physical ceiling)
 
 Options:
   --duration S       seconds of measured page views per server (default 10)
@@ -56,6 +58,8 @@ Options:
   --warmup S         seconds of warm-up before each measurement (default 3)
   --connections N    keep-alive connections wrk holds open (default 64)
   --phones N         phones logging in at once in the login measurement (default 64)
+  --workers N,N      numbers of portal processes to measure (PORTAL_WORKERS), and of bare
+                     Express processes (node:cluster) to compare each with (default 1,2)
   --only WHAT        views or logins: measure one part only
   --results          write bench/RESULTS.md even for an --only run
   --no-results       do not write bench/RESULTS.md
@@ -65,7 +69,7 @@ Options:
 Environment:
   BENCH_ADMIN_DATABASE_URL  PostgreSQL to create the bench database on
                             (default postgres://postgres@127.0.0.1:5432/postgres)
-  BENCH_CPU_PROF=DIR        write a V8 CPU profile of the portal process into DIR
+  BENCH_CPU_PROF=DIR        write V8 CPU profiles of the portal and bare Express processes into DIR
 
 Needs Debian's wrk and nginx: sudo apt-get install wrk nginx-light
 `;
@@ -76,6 +80,8 @@ interface Settings {
   warmupS: number;
   connections: number;
   phones: number;
+  /** numbers of processes to measure the portal (and bare Express) with */
+  workers: number[];
   only: 'views' | 'logins' | undefined;
   writeResults: boolean;
   keep: boolean;
@@ -110,6 +116,7 @@ function readSettings(argv: string[]): Settings {
         warmup: { type: 'string', default: '3' },
         connections: { type: 'string', default: '64' },
         phones: { type: 'string', default: '64' },
+        workers: { type: 'string', default: '1,2' },
         only: { type: 'string' },
         results: { type: 'boolean', default: false },
         'no-results': { type: 'boolean', default: false },
@@ -131,12 +138,15 @@ function readSettings(argv: string[]): Settings {
   };
   if (parsed.only !== undefined && parsed.only !== 'views' && parsed.only !== 'logins') fail(`--only must be views or logins, not "${parsed.only}"`);
   const only = parsed.only as Settings['only'];
+  const workers = parsed.workers.split(',').map((w) => Math.round(number('workers', w.trim(), 1, 64)));
+  if (new Set(workers).size !== workers.length) fail(`--workers lists a number twice: "${parsed.workers}"`);
   return {
     durationS: number('duration', parsed.duration, 1, 600),
     loginDurationS: number('login-duration', parsed['login-duration'], 1, 600),
     warmupS: number('warmup', parsed.warmup, 0, 120),
     connections: Math.round(number('connections', parsed.connections, 1, 10_000)),
     phones: Math.round(number('phones', parsed.phones, 1, 1024)),
+    workers,
     only,
     writeResults: parsed['no-results'] ? false : parsed.results || only === undefined,
     keep: parsed.keep,
@@ -203,8 +213,8 @@ interface RunContext {
 }
 
 /** Warm-up, then the measured wrk run, against one server; its CPU read from /proc meanwhile. */
-async function measureViews(ctx: RunContext, server: ViewServer, url: string, proc: ServerProcess, bodyBytes: number): Promise<ViewMeasurement> {
-  const tag = `[${server}]`;
+async function measureViews(ctx: RunContext, server: ViewServer, processes: number, url: string, proc: ServerProcess, bodyBytes: number): Promise<ViewMeasurement> {
+  const tag = `[${server}${processes > 1 ? `, ${processes} processes` : ''}]`;
   const load = { url, paths: ctx.paths, connections: ctx.settings.connections, threads: WRK_THREADS, headers: PHONE_HEADERS, dir: ctx.tmp };
   if (ctx.settings.warmupS > 0) {
     say(`${tag} warm-up, ${ctx.settings.warmupS} s`);
@@ -213,7 +223,7 @@ async function measureViews(ctx: RunContext, server: ViewServer, url: string, pr
   say(`${tag} measuring, ${ctx.settings.durationS} s, ${ctx.settings.connections} connections`);
   const cpu = watchCpu(proc.pid);
   const result = await runWrk(ctx.wrk, { ...load, durationS: ctx.settings.durationS });
-  const measurement = { server, result, bodyBytes, cpu: cpu() };
+  const measurement = { server, processes, result, bodyBytes, cpu: cpu() };
   say(`${tag} ${summary(result)}; server CPU ${Math.round(measurement.cpu.serverCores * 100)}% of a core, machine ${Math.round(measurement.cpu.machineBusy * 100)}% busy`);
   if (result.non2xx + result.socketErrors > 0) say(`${tag} WARNING: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors`);
   return measurement;
@@ -224,6 +234,7 @@ async function measurePeer(
   ctx: RunContext,
   cleanup: Cleanup,
   server: ViewServer,
+  processes: number,
   start: () => ServerProcess,
   url: string,
   expectedBytes: number,
@@ -239,7 +250,7 @@ async function measurePeer(
     const page = await fetchPage(first);
     if (page.status !== 200) throw new Error(`${server} answered ${page.status}${logs()}`);
     say(`[${server}] serves ${page.body.length.toLocaleString('en-US')} bytes (the login page: ${expectedBytes.toLocaleString('en-US')})`);
-    return await measureViews(ctx, server, url, proc, page.body.length);
+    return await measureViews(ctx, server, processes, url, proc, page.body.length);
   } finally {
     await proc.stop();
     forget();
@@ -268,6 +279,64 @@ async function probeLogin(portalUrl: string, radius: { host: string; port: numbe
     agent.destroy();
     await client.close();
   }
+}
+
+/** Warm-up, then measured click-through logins against one portal; its CPU, the RADIUS server's and the database's transactions meanwhile. */
+async function measureLogins(o: {
+  settings: Settings;
+  dbName: string;
+  portalUrl: string;
+  radius: { host: string; port: number; secret: string };
+  portalProc: ServerProcess;
+  radiusProc: ServerProcess;
+  workers: number;
+  firstPhone: number;
+}): Promise<{ login: LoginMeasurement; nextPhone: number }> {
+  const { settings } = o;
+  const tag = `[logins${o.workers > 1 ? `, portal in ${o.workers} workers` : ''}]`;
+  const load = (durationS: number, firstPhone: number, label: string) =>
+    runLoginLoad({
+      portalUrl: o.portalUrl,
+      radius: o.radius,
+      concurrency: settings.phones,
+      durationMs: durationS * 1000,
+      firstPhone,
+      onProgress: ({ elapsedMs, completed, failed }) => {
+        if (process.stdout.isTTY) process.stdout.write(`\r  ${tag} ${label}: ${(elapsedMs / 1000).toFixed(0)}/${durationS} s, ${completed.toLocaleString('en-US')} completed, ${failed} failed\x1b[K`);
+      },
+    }).finally(() => process.stdout.isTTY && process.stdout.write('\r\x1b[K'));
+  let firstPhone = o.firstPhone;
+  if (settings.warmupS > 0) {
+    say(`${tag} warm-up, ${settings.warmupS} s, ${settings.phones} phones at once`);
+    const warm = await load(settings.warmupS, firstPhone, 'warm-up');
+    firstPhone = warm.nextPhone;
+    say(`${tag} warm-up: ${loginSummary(warm)}`);
+  }
+  say(`${tag} measuring, ${settings.loginDurationS} s, ${settings.phones} phones at once, each login a new phone (MAC)`);
+  await settleStatistics();
+  const xactBefore = await transactionCount(o.dbName);
+  const stopSampling = await sampleDatabaseWaits(o.dbName);
+  const portalCpu = watchCpu(o.portalProc.pid);
+  const radiusCpu = watchCpu(o.radiusProc.pid);
+  const result = await load(settings.loginDurationS, firstPhone, 'measuring');
+  const portalShare = portalCpu();
+  const radiusShare = radiusCpu();
+  const waits = describeWaits(await stopSampling());
+  await settleStatistics();
+  const transactionsPerLogin = ((await transactionCount(o.dbName)) - xactBefore) / Math.max(1, result.completed + result.failed);
+  const login: LoginMeasurement = {
+    portalWorkers: o.workers,
+    result,
+    portalCores: portalShare.serverCores,
+    radiusCores: radiusShare.serverCores,
+    machineBusy: portalShare.machineBusy,
+    transactionsPerLogin,
+    waits,
+  };
+  say(`${tag} ${loginSummary(result)}; portal CPU ${Math.round(login.portalCores * 100)}%, RADIUS CPU ${Math.round(login.radiusCores * 100)}% of a core, machine ${Math.round(login.machineBusy * 100)}% busy`);
+  say(`${tag} database: ${transactionsPerLogin.toFixed(2)} transactions per login (portal + RADIUS); its busy connections were waiting on: ${waits}`);
+  for (const failure of result.failures) say(`${tag} failed: ${failure}`);
+  return { login, nextPhone: result.nextPhone };
 }
 
 async function main(): Promise<number> {
@@ -315,7 +384,7 @@ async function main(): Promise<number> {
   else cleanup.add(`remove ${tmp}`, () => rmSync(tmp, { recursive: true, force: true }));
 
   const views: ViewMeasurement[] = [];
-  let logins: LoginMeasurement | undefined;
+  const logins: LoginMeasurement[] = [];
   let acceptAttributes = '';
   let pageInfo = { bytes: 0, headers: '' };
   const failures: string[] = [];
@@ -333,83 +402,72 @@ async function main(): Promise<number> {
     const [authPort, acctPort] = await freeUdpPorts();
     const radiusProc = wantLogins ? startCitywifi({ db, secretKeyHex, authPort, acctPort, dataDir }) : undefined;
     if (radiusProc) cleanup.add('stop the RADIUS server', () => radiusProc.stop());
-    const portalPort = await freeTcpPort();
-    const portalUrl = `http://127.0.0.1:${portalPort}`;
-    const portalProc = startPortalProcess({ db, secretKeyHex, dataDir, port: portalPort });
-    cleanup.add('stop the portal', () => portalProc.stop());
     const paths = loginPaths(PATHS);
-    await waitForHttp(`${portalUrl}${paths[0]}`, portalProc);
-    const page = await fetchPage(`${portalUrl}${paths[0]}`);
-    if (page.status !== 200) throw new Error(`the portal answered GET /login with ${page.status}:\n${page.body.toString('utf8').slice(0, 500)}\n${portalProc.output()}`);
-    pageInfo = { bytes: page.body.length, headers: [...page.headers.keys()].join(', ') };
-    say(`[setup] the portal's login page: ${page.body.length.toLocaleString('en-US')} bytes of HTML; headers: ${pageInfo.headers}`);
-
     const radius = { host: '127.0.0.1', port: authPort, secret };
-    if (radiusProc) {
-      const accept = await probeLogin(portalUrl, radius, radiusProc.exited);
-      acceptAttributes = formatAttributes(describeReply(accept));
-      say(`[setup] a probe click-through login went through; the Access-Accept carries ${acceptAttributes}`);
+    const ctx: RunContext = { settings, tmp, wrk, paths };
+    let firstPhone = 1000;
+    let pageBody: Buffer | undefined;
+
+    // The portal, once per number of processes: its page views, then its logins.
+    for (const workers of settings.workers) {
+      const label = workers > 1 ? `citywifi portal, ${workers} workers` : 'citywifi portal, one process';
+      const portalPort = await freeTcpPort();
+      const portalUrl = `http://127.0.0.1:${portalPort}`;
+      const portalProc = startPortalProcess({ db, secretKeyHex, dataDir, port: portalPort, workers });
+      const forget = cleanup.add(`stop the portal (${workers})`, () => portalProc.stop());
+      try {
+        await waitForHttp(`${portalUrl}${paths[0]}`, portalProc);
+        const page = await fetchPage(`${portalUrl}${paths[0]}`);
+        if (page.status !== 200) throw new Error(`the portal answered GET /login with ${page.status}:\n${page.body.toString('utf8').slice(0, 500)}\n${portalProc.output()}`);
+        if (!pageBody) {
+          pageBody = page.body;
+          pageInfo = { bytes: page.body.length, headers: [...page.headers.keys()].join(', ') };
+          say(`[setup] the portal's login page: ${page.body.length.toLocaleString('en-US')} bytes of HTML; headers: ${pageInfo.headers}`);
+        }
+        if (radiusProc && !acceptAttributes) {
+          const accept = await probeLogin(portalUrl, radius, radiusProc.exited);
+          acceptAttributes = formatAttributes(describeReply(accept));
+          say(`[setup] a probe click-through login went through; the Access-Accept carries ${acceptAttributes}`);
+        }
+        say(`[${label}]`);
+        if (wantViews) views.push(await measureViews(ctx, 'citywifi login page', workers, portalUrl, portalProc, page.body.length));
+        if (wantLogins && radiusProc) {
+          const measured = await measureLogins({ settings, dbName, portalUrl, radius, portalProc, radiusProc, workers, firstPhone });
+          firstPhone = measured.nextPhone;
+          logins.push(measured.login);
+        }
+      } finally {
+        await portalProc.stop();
+        forget();
+      }
     }
 
-    const ctx: RunContext = { settings, tmp, wrk, paths };
-    if (wantViews) {
-      views.push(await measureViews(ctx, 'citywifi login page', `${portalUrl}`, portalProc, page.body.length));
-      try {
-        const bare = makeBareTemplate(page.body.toString('utf8'));
-        const viewsDir = writeBareViews(join(tmp, 'bare-express'), bare);
-        const port = await freeTcpPort();
-        say(`[bare Express + EJS] the login page's HTML as an EJS template, ${bare.tokenLengths.length} per-request values (the hidden tokens)`);
-        views.push(await measurePeer(ctx, cleanup, 'bare Express + EJS', () => startBareExpress({ port, views: viewsDir, tokenLengths: bare.tokenLengths }), `http://127.0.0.1:${port}`, page.body.length));
-      } catch (error) {
-        failures.push(`bare Express + EJS: ${(error as Error).message}`);
-        console.error(`[bare Express + EJS] FAILED: ${(error as Error).message}`);
+    if (wantViews && pageBody) {
+      const bare = makeBareTemplate(pageBody.toString('utf8'));
+      const viewsDir = writeBareViews(join(tmp, 'bare-express'), bare);
+      say(`[bare Express + EJS] the login page's HTML as an EJS template, ${bare.tokenLengths.length} per-request values (the hidden tokens)`);
+      for (const workers of settings.workers) {
+        try {
+          const port = await freeTcpPort();
+          const start = () => startBareExpress({ port, views: viewsDir, tokenLengths: bare.tokenLengths, workers });
+          views.push(await measurePeer(ctx, cleanup, 'bare Express + EJS', workers, start, `http://127.0.0.1:${port}`, pageBody.length));
+        } catch (error) {
+          failures.push(`bare Express + EJS (${workers}): ${(error as Error).message}`);
+          console.error(`[bare Express + EJS, ${workers}] FAILED: ${(error as Error).message}`);
+        }
       }
       try {
         const dir = join(tmp, 'nginx');
         const port = await freeTcpPort();
-        writeNginxSite({ dir, port, page: page.body, workers: os.cpus().length });
-        views.push(await measurePeer(ctx, cleanup, 'nginx static file', () => startNginx(nginx!, dir), `http://127.0.0.1:${port}`, page.body.length, () => `\n--- nginx error.log ---\n${nginxErrorLog(dir)}`));
+        const nginxWorkers = os.cpus().length;
+        writeNginxSite({ dir, port, page: pageBody, workers: nginxWorkers });
+        views.push(
+          await measurePeer(ctx, cleanup, 'nginx static file', nginxWorkers, () => startNginx(nginx!, dir), `http://127.0.0.1:${port}`, pageBody.length, () => `\n--- nginx error.log ---\n${nginxErrorLog(dir)}`),
+        );
       } catch (error) {
         failures.push(`nginx: ${(error as Error).message}`);
         console.error(`[nginx] FAILED: ${(error as Error).message}`);
       }
-    }
-
-    if (wantLogins && radiusProc) {
-      const load = (durationS: number, firstPhone: number, label: string) =>
-        runLoginLoad({
-          portalUrl,
-          radius,
-          concurrency: settings.phones,
-          durationMs: durationS * 1000,
-          firstPhone,
-          onProgress: ({ elapsedMs, completed, failed }) => {
-            if (process.stdout.isTTY) process.stdout.write(`\r  [logins] ${label}: ${(elapsedMs / 1000).toFixed(0)}/${durationS} s, ${completed.toLocaleString('en-US')} completed, ${failed} failed\x1b[K`);
-          },
-        }).finally(() => process.stdout.isTTY && process.stdout.write('\r\x1b[K'));
-      let firstPhone = 1000;
-      if (settings.warmupS > 0) {
-        say(`[logins] warm-up, ${settings.warmupS} s, ${settings.phones} phones at once`);
-        const warm = await load(settings.warmupS, firstPhone, 'warm-up');
-        firstPhone = warm.nextPhone;
-        say(`[logins] warm-up: ${loginSummary(warm)}`);
-      }
-      say(`[logins] measuring, ${settings.loginDurationS} s, ${settings.phones} phones at once, each login a new phone (MAC)`);
-      await settleStatistics();
-      const xactBefore = await transactionCount(dbName);
-      const stopSampling = await sampleDatabaseWaits(dbName);
-      const portalCpu = watchCpu(portalProc.pid);
-      const radiusCpu = watchCpu(radiusProc.pid);
-      const result = await load(settings.loginDurationS, firstPhone, 'measuring');
-      const portalShare = portalCpu();
-      const radiusShare = radiusCpu();
-      const waits = describeWaits(await stopSampling());
-      await settleStatistics();
-      const transactionsPerLogin = ((await transactionCount(dbName)) - xactBefore) / Math.max(1, result.completed + result.failed);
-      logins = { result, portalCores: portalShare.serverCores, radiusCores: radiusShare.serverCores, machineBusy: portalShare.machineBusy, transactionsPerLogin, waits };
-      say(`[logins] ${loginSummary(result)}; portal CPU ${Math.round(logins.portalCores * 100)}%, RADIUS CPU ${Math.round(logins.radiusCores * 100)}% of a core, machine ${Math.round(logins.machineBusy * 100)}% busy`);
-      say(`[logins] database: ${transactionsPerLogin.toFixed(2)} transactions per login (portal + RADIUS); its busy connections were waiting on: ${waits}`);
-      for (const failure of result.failures) say(`[logins] failed: ${failure}`);
     }
   } catch (error) {
     if (interrupted) return 130;
@@ -419,7 +477,7 @@ async function main(): Promise<number> {
     await cleanup.runAll();
   }
 
-  if (views.length > 0 || logins) {
+  if (views.length > 0 || logins.length > 0) {
     const rows = portalTableRows(views, logins);
     const lines = portalVerdicts(views, logins);
     say('');
@@ -443,7 +501,7 @@ function resultsSection(r: {
   settings: Settings;
   argv: string[];
   views: ViewMeasurement[];
-  logins: LoginMeasurement | undefined;
+  logins: LoginMeasurement[];
   lines: string[];
   failures: string[];
   pgVersion: string;
@@ -464,14 +522,15 @@ function resultsSection(r: {
     `- Software: Node ${process.version}, Express 5 + EJS, PostgreSQL ${r.pgVersion}${r.nginx ? `, nginx ${r.nginx} (Debian)` : ''}, wrk (Debian)`,
     `- Page views: wrk, ${WRK_THREADS} thread, ${settings.connections} keep-alive connections, ${settings.warmupS} s warm-up then ${settings.durationS} s per server, ` +
       `cycling through ${PATHS.toLocaleString('en-US')} GET /login URLs with a hotspot's variables (each its own MAC and octal-escaped chap-id/chap-challenge) and a phone's headers. ` +
-      `citywifi: \`citywifi portal\`, one process, NODE_ENV=production, on its PostgreSQL database (${r.pageInfo.bytes.toLocaleString('en-US')} bytes of HTML). ` +
-      'Bare Express + EJS: one process, Express defaults, the same HTML as an EJS template with its hidden tokens made per request (bench/portal-bare-express.ts). ' +
+      `citywifi: \`citywifi portal\` with PORTAL_WORKERS=${settings.workers.join(' and ')} (node:cluster workers on one port; 1 = a single process), NODE_ENV=production, on its PostgreSQL database (${r.pageInfo.bytes.toLocaleString('en-US')} bytes of HTML). ` +
+      `Bare Express + EJS: ${settings.workers.join(' and ')} processes (more than one: node:cluster workers, as the portal's), Express defaults, the same HTML as an EJS template with its hidden tokens made per request (bench/portal-bare-express.ts); each portal figure is compared with the bare page in as many processes. ` +
       `nginx: the same bytes as a static file, ${cpus.length} worker processes, access log off (bench/portal-nginx.ts).`,
     `- Logins: ${settings.phones} phones at once, a closed loop, each login a new phone (MAC): GET /login, POST /login/click with ctx, the CSRF token and cookie, the handoff form read, ` +
       'then the Access-Request the router would send (CHAP-Password from the handoff\'s response, CHAP-Challenge, Message-Authenticator) over UDP to `citywifi radius`, and its Access-Accept. ' +
       `${settings.warmupS} s warm-up, ${settings.loginDurationS} s measured. Latency is the whole login, page request to Accept.`,
     `- The portal ran with PORTAL_LOGIN_RATE_PER_MINUTE=${BENCH_LOGIN_RATE_PER_MINUTE.toLocaleString('en-US')}: all the load comes from 127.0.0.1, and the default (20 per address per minute) would refuse it.`,
-    '- Everything (servers, PostgreSQL, wrk and the login driver) shares the same cores; server CPU is the process under test (nginx: with its workers; logins: portal + RADIUS), in cores; machine busy is all cores.',
+    `- Logins were measured against each portal above (${settings.workers.join(' and ')} processes) and the one \`citywifi radius\` process, on the same database; the RADIUS server commits an authorize batch without waiting for the WAL flush (migration 20261125000500), accounting is not part of this measurement.`,
+    '- Everything (servers, PostgreSQL, wrk and the login driver) shares the same cores; server CPU is the process under test with its workers (cluster workers, nginx workers; logins: portal + RADIUS), in cores; machine busy is all cores.',
     '',
     markdownTable(portalTableRows(r.views, r.logins)),
     '',

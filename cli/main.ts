@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CONFIG_VARIABLES } from '../core/config.js';
+import { registerAdmin } from './admin.js';
 import { exitOnError } from './context.js';
+import { registerDashboard } from './dashboard.js';
+import { registerDemo } from './demo.js';
 import { registerController } from './controller.js';
+import { registerHousekeeping } from './housekeeping.js';
 import { registerMigrate } from './migrate.js';
 import { registerNas } from './nas.js';
 import { registerPlans } from './plans.js';
@@ -11,6 +15,7 @@ import { registerRadius } from './radius.js';
 import { registerSessions } from './sessions.js';
 import { registerSim } from './sim.js';
 import { registerSites } from './sites.js';
+import { registerStart } from './start.js';
 import { registerUsers } from './users.js';
 import { registerVouchers } from './vouchers.js';
 
@@ -26,13 +31,18 @@ registerMigrate(program);
 registerNas(program);
 registerPlans(program);
 registerUsers(program);
+registerAdmin(program);
+registerDashboard(program);
 registerVouchers(program);
 registerSessions(program);
 registerRadius(program);
+registerStart(program);
+registerDemo(program);
 registerPortal(program);
 registerSites(program);
 registerSim(program);
 registerController(program);
+registerHousekeeping(program);
 
 try {
   await program.parseAsync(process.argv);

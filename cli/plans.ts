@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { addPlan, listPlans, type PlanRecord } from '../core/db/queries/plans.js';
+import { parseInterimInterval } from '../core/domain/plan-form.js';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration } from '../core/domain/units.js';
 import { withContext } from './context.js';
 import { formatFields, formatTable, parsedBy, rateLimitArg, rethrowAsUsage, textOf, wholeNumberIn } from './options.js';
@@ -52,10 +53,7 @@ function registerAdd(plans: Command): void {
     .option('--simultaneous-use <count>', 'sessions allowed at once', wholeNumberIn('--simultaneous-use', 1, 1000))
     .addOption(
       durationOption('--interim-interval', 'Acct-Interim-Interval for this plan, at least 60s; unset = RADIUS_INTERIM_INTERVAL')
-        .argParser(parsedBy('--interim-interval', (text) => {
-          const parsed = parseDuration(text);
-          return parsed.ok && parsed.value < 60 ? { ok: false, reason: `"${text}" is shorter than 60 seconds` } : parsed;
-        })),
+        .argParser(parsedBy('--interim-interval', parseInterimInterval)),
     )
     .action(async (opts: AddOptions) => {
       await withContext(async ({ db }) => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../core/crypto.js';
@@ -5,7 +6,8 @@ import { createDb, isEmbedded, migrateLatest, type Db } from '../core/db/index.j
 import { systemClock } from '../core/domain/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { createOtpSender, describeOtpSender } from '../portal/otp/create-sender.js';
-import { startPortal, type RunningPortal } from '../portal/server.js';
+import { shareMetricsWithPrimary, startPortalPrimary } from '../portal/cluster.js';
+import { startPortal, type PortalListenOptions, type RunningPortal } from '../portal/server.js';
 import { UsageError } from './context.js';
 
 export interface PortalFlags {
@@ -21,7 +23,7 @@ export function portalPortFlag(value: string | undefined, flag = '--port'): numb
 
 /** The captive portal over an open database; `citywifi start` runs it beside the other services. */
 export async function startPortalService(
-  options: { config: Config; db: Db; box: SecretBox; logger: Logger; host?: string; port?: number },
+  options: { config: Config; db: Db; box: SecretBox; logger: Logger } & PortalListenOptions,
 ): Promise<RunningPortal> {
   const sender = createOtpSender(options.config.otp);
   const about = describeOtpSender(sender);
@@ -35,28 +37,72 @@ export async function startPortalService(
     sender,
     host: options.host,
     port: options.port,
+    metricsListener: options.metricsListener,
+    onMetrics: options.onMetrics,
   });
+}
+
+/** Resolves on the first SIGINT or SIGTERM (later ones are ignored while stopping) or when `also` settles. */
+function untilStopped(also?: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    void also?.then(stop, stop);
+  });
+}
+
+/** The primary of `citywifi portal` with PORTAL_WORKERS > 1: forks the workers, serves their metrics. */
+async function runPortalPrimary(config: Config, logger: Logger, flags: PortalFlags): Promise<void> {
+  const workers = config.portal.workers;
+  if (isEmbedded(config)) {
+    throw new UsageError(`PORTAL_WORKERS=${workers} needs DATABASE_URL: the embedded database serves one process only`);
+  }
+  // Each worker runs this same command line (node:cluster's default), so it gets --host and --port too.
+  const primary = await startPortalPrimary({ config, logger, workers, host: flags.host ?? config.portal.host });
+  let failure: Error | undefined;
+  await untilStopped(primary.failed.then((error) => (failure = error)));
+  logger.info('stopping');
+  await primary.close();
+  if (failure) throw failure;
 }
 
 /** `citywifi portal`: the captive portal alone, until SIGINT/SIGTERM. */
 async function runPortal(flags: PortalFlags): Promise<void> {
   const port = portalPortFlag(flags.port);
   const config = loadConfig();
-  const logger = createLogger('portal', { level: config.logLevel });
+  const rootLogger = createLogger('portal', { level: config.logLevel });
+  const workers = config.portal.workers;
+  if (cluster.isPrimary && workers > 1) return runPortalPrimary(config, rootLogger, flags);
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  // A worker's log lines say which worker wrote them.
+  const logger = worker ? rootLogger.child({ worker: worker.id }) : rootLogger;
   const box = createSecretBox(loadSecretKey(config));
-  const db = await createDb(config, { poolMax: 20 });
+  // The connections are shared out among the workers (each at least 5).
+  const db = await createDb(config, { poolMax: worker ? Math.max(5, Math.ceil(20 / workers)) : 20 });
   if (isEmbedded(config)) {
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'embedded database migrated');
   }
-  const portal = await startPortalService({ config, db, box, logger, host: flags.host, port });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const portal = await startPortalService({
+    config,
+    db,
+    box,
+    logger,
+    host: flags.host,
+    port,
+    // In a worker the primary serves the metrics of all workers.
+    metricsListener: !worker,
+    onMetrics: worker ? shareMetricsWithPrimary : undefined,
   });
+  // A worker also stops when its primary is gone.
+  const primaryGone = worker ? new Promise((resolve) => process.once('disconnect', resolve)) : undefined;
+  await untilStopped(primaryGone);
   logger.info('stopping');
   await portal.close();
   await db.destroy();
+  // The channel to the primary would keep a worker's process alive.
+  if (worker && process.connected) process.disconnect();
 }
 
 export function registerPortal(program: Command): void {

@@ -5,11 +5,8 @@ import { createDb, isEmbedded, migrateLatest } from '../core/db/index.js';
 import { createLogger } from '../core/logger.js';
 import { startRadiusServer } from '../radius-server/server.js';
 import { UsageError } from './context.js';
-import { portalPortFlag, startPortalService } from './portal.js';
 
 interface RadiusFlags {
-  portalHost?: string;
-  portalPort?: string;
   host?: string;
   authPort?: string;
   acctPort?: string;
@@ -36,11 +33,10 @@ function withFlags(config: Config, flags: RadiusFlags): Config {
   };
 }
 
-/** Runs services until SIGINT/SIGTERM; the embedded database is migrated first so a fresh checkout just runs. */
-export async function runServices(flags: RadiusFlags, label: string, options: { withPortal?: boolean } = {}): Promise<void> {
-  const portalPort = portalPortFlag(flags.portalPort, '--portal-port');
+/** `citywifi radius`: the RADIUS server alone until SIGINT/SIGTERM; the embedded database is migrated first so a fresh checkout just runs. */
+async function runRadius(flags: RadiusFlags): Promise<void> {
   const config = withFlags(loadConfig(), flags);
-  const logger = createLogger(label, { level: config.logLevel });
+  const logger = createLogger('radius', { level: config.logLevel });
   const box = createSecretBox(loadSecretKey(config));
   const db = await createDb(config, { poolMax: 20 });
   if (isEmbedded(config)) {
@@ -48,16 +44,12 @@ export async function runServices(flags: RadiusFlags, label: string, options: { 
     if (applied.length) logger.info({ applied }, 'embedded database migrated');
   }
   const radius = await startRadiusServer({ config, db, box, logger });
-  const portal = options.withPortal
-    ? await startPortalService({ config, db, box, logger, host: flags.portalHost, port: portalPort })
-    : undefined;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   logger.info('stopping');
-  await portal?.close();
   await radius.stop();
   await db.destroy();
 }
@@ -72,12 +64,6 @@ function addRadiusFlags(command: Command): Command {
 
 export function registerRadius(program: Command): void {
   addRadiusFlags(program.command('radius').description('run the RADIUS server (authentication, accounting, metrics)')).action((flags: RadiusFlags) =>
-    runServices(flags, 'radius'),
+    runRadius(flags),
   );
-  addRadiusFlags(
-    program.command('start').description('run every service in one process on the configured database (RADIUS and the captive portal so far)'),
-  )
-    .option('--portal-host <address>', 'address the captive portal listens on (PORTAL_HOST)')
-    .option('--portal-port <port>', 'port of the captive portal (PORTAL_PORT)')
-    .action((flags: RadiusFlags) => runServices(flags, 'citywifi', { withPortal: true }));
 }

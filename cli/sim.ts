@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { startHotspot } from '../sim/hotspot/index.js';
 import { formatFields, parsedBy, textOf, wholeNumberIn } from './options.js';
+import { registerSimHistory } from './sim-history.js';
 import { registerSimRouters } from './sim-routers.js';
 
 interface HotspotFlags {
@@ -84,4 +85,5 @@ export function registerSim(program: Command): void {
   const sim = program.command('sim').description('emulators of the outside world, for tests, the demo and manual runs');
   registerHotspot(sim);
   registerSimRouters(sim);
+  registerSimHistory(sim);
 }

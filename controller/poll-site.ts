@@ -8,6 +8,24 @@
  * kept connection that turns out dead at the next poll (a reboot, a flap) is replaced once at
  * once; after a failed connect the next attempt waits an exponential backoff with full jitter,
  * and polls meanwhile return the last failure without touching the network.
+ *
+ * Time (CONTROLLER_CONNECT_TIMEOUT_MS = C, CONTROLLER_COMMAND_TIMEOUT_MS = M):
+ * - each step has its own limit: TCP, TLS and login together within C; the four reads, sent
+ *   together in one write, fail when the router stays silent for M while they wait (counted from
+ *   the write and again from each reply, so a router that is still answering is not cut off);
+ * - and the poll as a whole ends C + M after it started, whatever happened inside: a kept
+ *   connection found dead and replaced, a two-step legacy login, a router that answers each read
+ *   slowly. That is what one healthy-but-slow router needs at most (one connect, one round of
+ *   reads), so no poll holds a slot of the sweep longer.
+ * For example, with C = M = 5 s, a router that answers each command 3 s after the previous one
+ * (login at 3 s, reads at 6, 9, 12 and 15 s) is never silent for 5 s, but the poll ends at 10 s:
+ * a failed poll, `timeout: poll ran out of time after 10000 ms (connect 5000 + command 5000 ms):
+ * … (2 of 4 commands answered)`. A router that works on the four reads side by side, as RouterOS
+ * does, answers them all 3 s after the login and is up.
+ *
+ * New connections start at most `connectsPerTurn` per turn of the event loop: a burst of hundreds
+ * of connects and logins at the start of a sweep would otherwise starve the reads of the
+ * connections already open (their replies waiting in socket buffers while their timers run).
  */
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
@@ -15,7 +33,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/domain/clock.js';
 import { rateBetween, type CounterReading } from '../core/domain/counters.js';
 import { parseCounter, parseDuration, parseInteger, parseVersion } from '../core/domain/routeros-values.js';
-import { connectRouterOs, RouterOsError, type RouterOsConnection, type RouterOsReply } from './routeros-client.js';
+import { connectRouterOs, RouterOsError, type RouterOsConnection, type RouterOsReply, type RunResult } from './routeros-client.js';
 
 export interface RouterTarget {
   siteId: number;
@@ -74,10 +92,20 @@ export interface RouterPollerOptions {
   tls?: TlsOptions;
   /** For tests: a source of [0, 1) for the jitter. */
   random?: () => number;
+  /** New connections started per turn of the event loop, the rest on the next turns (default 50). */
+  connectsPerTurn?: number;
 }
 
 const RESOURCE_PROPS = 'uptime,version,board-name,cpu-load,free-memory,total-memory';
 const INTERFACE_PROPS = 'name,rx-byte,tx-byte';
+
+/** The four reads of a poll, in the order of their outcomes. */
+const READS: ReadonlyArray<readonly string[]> = [
+  ['/system/resource/print', `=.proplist=${RESOURCE_PROPS}`],
+  ['/interface/print', `=.proplist=${INTERFACE_PROPS}`],
+  ['/ip/hotspot/active/print', '=count-only='],
+  ['/interface/wireless/print', '=count-only='],
+];
 
 interface SiteState {
   key: string;
@@ -104,18 +132,41 @@ function failureOf(error: unknown): { failure: PollFailure; message: string } {
   return { failure: 'protocol', message: `unexpected: ${(error as Error)?.message ?? String(error)}` };
 }
 
-class PollError extends Error {
-  constructor(
-    readonly failure: PollFailure,
-    message: string,
-  ) {
-    super(message);
-  }
+/** The router answered, but not what a poll needs (a value that does not parse, a trap). */
+interface Unreadable {
+  failure: PollFailure;
+  message: string;
 }
 
-function required<T>(value: T | undefined, what: string, text: string | undefined): T {
-  if (value === undefined) throw new PollError('protocol', `${what}: cannot read ${JSON.stringify(text)}`);
-  return value;
+/** A gate that lets `perTurn` calls through per turn of the event loop and queues the rest for the next turns. */
+function createTurnGate(perTurn: number): (start: () => void) => void {
+  const queue: Array<() => void> = [];
+  let started = 0;
+  let scheduled = false;
+  const nextTurn = (): void => {
+    scheduled = false;
+    started = 0;
+    while (started < perTurn && queue.length > 0) {
+      started += 1;
+      queue.shift()!();
+    }
+    if (queue.length > 0 || started > 0) schedule();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(nextTurn);
+  };
+  return (start) => {
+    if (started < perTurn && queue.length === 0) {
+      started += 1;
+      schedule();
+      start();
+    } else {
+      queue.push(start);
+      schedule();
+    }
+  };
 }
 
 export function createRouterPoller(options: RouterPollerOptions): RouterPoller {
@@ -140,15 +191,25 @@ export function createRouterPoller(options: RouterPollerOptions): RouterPoller {
     return state;
   }
 
-  function connect(target: RouterTarget, state: SiteState): Promise<RouterOsConnection> {
-    const attempt = connectRouterOs({
-      host: target.host,
-      port: target.port,
-      tls: target.tls ? (options.tls ?? true) : false,
-      user: target.user,
-      password: target.password,
-      connectTimeoutMs,
-      commandTimeoutMs,
+  const startConnect = createTurnGate(options.connectsPerTurn ?? 50);
+
+  function connect(target: RouterTarget, state: SiteState, timeoutMs: number): Promise<RouterOsConnection> {
+    const attempt = new Promise<RouterOsConnection>((resolve, reject) => {
+      startConnect(() => {
+        if (closed) {
+          reject(new RouterOsError('closed', 'poller closed'));
+          return;
+        }
+        connectRouterOs({
+          host: target.host,
+          port: target.port,
+          tls: target.tls ? (options.tls ?? true) : false,
+          user: target.user,
+          password: target.password,
+          connectTimeoutMs: timeoutMs,
+          commandTimeoutMs,
+        }).then(resolve, reject);
+      });
     }).then(
       (connection) => {
         state.failures = 0;
@@ -171,47 +232,59 @@ export function createRouterPoller(options: RouterPollerOptions): RouterPoller {
       },
     );
     state.connecting = attempt;
-    void attempt.finally(() => {
-      if (state.connecting === attempt) state.connecting = undefined;
-    }).catch(() => undefined);
+    attempt.then(
+      () => {
+        if (state.connecting === attempt) state.connecting = undefined;
+      },
+      () => {
+        if (state.connecting === attempt) state.connecting = undefined;
+      },
+    );
     return attempt;
   }
 
-  async function readRouter(connection: RouterOsConnection): Promise<{ rttMs: number; replies: RouterOsReply[]; wirelessMissing: boolean }> {
-    const started = performance.now();
-    const resource = connection.command(['/system/resource/print', `=.proplist=${RESOURCE_PROPS}`]);
-    const firstAnswer = resource.then(() => performance.now() - started);
-    const interfaces = connection.command(['/interface/print', `=.proplist=${INTERFACE_PROPS}`]);
-    const active = connection.command(['/ip/hotspot/active/print', '=count-only=']);
-    const wireless = connection.command(['/interface/wireless/print', '=count-only=']).then(
-      () => false,
-      (error: unknown) => {
-        // A router without the wireless package answers "no such command" (category 0).
-        if (error instanceof RouterOsError && error.reason === 'trap' && (error.category === 0 || /no such command/.test(error.message))) return true;
-        throw error;
-      },
-    );
-    const settled = await Promise.allSettled([resource, interfaces, active, wireless, firstAnswer]);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (rejected) throw rejected.reason;
-    const [r, i, a, w, rtt] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
-    return { rttMs: Math.round((rtt as number) * 10) / 10, replies: [r, i, a] as RouterOsReply[], wirelessMissing: w as boolean };
+  /** A router without the wireless package answers "no such command" (category 0). */
+  function isNoSuchCommand(error: RouterOsError): boolean {
+    return error.category === 0 || /no such command/.test(error.message);
   }
 
-  function toResult(state: SiteState, at: Date, read: Awaited<ReturnType<typeof readRouter>>): PollResult {
-    const [resourceReply, interfaceReply, activeReply] = read.replies;
-    const res = resourceReply.items[0];
-    if (!res) throw new PollError('protocol', '/system/resource/print returned no item');
-    const uptimeSeconds = Math.floor(required(parseDuration(res.uptime), 'uptime', res.uptime));
-    required(parseVersion(res.version), 'version', res.version);
+  /** The reads' outcomes as a PollResult, or what made them unreadable. */
+  function toResult(state: SiteState, at: Date, read: RunResult): PollResult | Unreadable {
+    const [resourceReply, interfaceReply, activeReply, wirelessReply] = read.outcomes;
+    for (const reply of [resourceReply, interfaceReply, activeReply]) if (reply instanceof RouterOsError) return failureOf(reply);
+    if (wirelessReply instanceof RouterOsError && !isNoSuchCommand(wirelessReply)) return failureOf(wirelessReply);
+    const resource = resourceReply as RouterOsReply;
+    const res = resource.items[0];
+    if (!res) return { failure: 'protocol', message: '/system/resource/print returned no item' };
+    const unreadable = (what: string, text: string | undefined): Unreadable => ({ failure: 'protocol', message: `${what}: cannot read ${JSON.stringify(text)}` });
+    const uptime = parseDuration(res.uptime);
+    if (uptime === undefined) return unreadable('uptime', res.uptime);
+    if (parseVersion(res.version) === undefined) return unreadable('version', res.version);
+    const cpuLoad = parseInteger(res['cpu-load']);
+    if (cpuLoad === undefined) return unreadable('cpu-load', res['cpu-load']);
+    const freeMemory = parseInteger(res['free-memory']);
+    if (freeMemory === undefined) return unreadable('free-memory', res['free-memory']);
+    const totalMemory = parseInteger(res['total-memory']);
+    if (totalMemory === undefined) return unreadable('total-memory', res['total-memory']);
+    const activeRet = (activeReply as RouterOsReply).done.ret;
+    const activeUsers = parseInteger(activeRet);
+    if (activeUsers === undefined) return unreadable('active users', activeRet);
+    const uptimeSeconds = Math.floor(uptime);
     const rx = new Map<string, bigint>();
     const tx = new Map<string, bigint>();
-    for (const item of interfaceReply.items) {
+    let rxSum = 0n;
+    let txSum = 0n;
+    for (const item of (interfaceReply as RouterOsReply).items) {
       const name = item.name ?? item['.id'] ?? String(rx.size);
-      rx.set(name, required(parseCounter(item['rx-byte'] ?? '0'), `${name} rx-byte`, item['rx-byte']));
-      tx.set(name, required(parseCounter(item['tx-byte'] ?? '0'), `${name} tx-byte`, item['tx-byte']));
+      const r = parseCounter(item['rx-byte'] ?? '0');
+      if (r === undefined) return unreadable(`${name} rx-byte`, item['rx-byte']);
+      const t = parseCounter(item['tx-byte'] ?? '0');
+      if (t === undefined) return unreadable(`${name} tx-byte`, item['tx-byte']);
+      rx.set(name, r);
+      tx.set(name, t);
+      rxSum += r;
+      txSum += t;
     }
-    const sum = (m: Map<string, bigint>): number => Number([...m.values()].reduce((a, b) => a + b, 0n));
     const current = { at, uptimeSeconds, counters: rx, tx };
     const previous = state.previous;
     const rxRate = rateBetween(previous, current);
@@ -220,58 +293,67 @@ export function createRouterPoller(options: RouterPollerOptions): RouterPoller {
     return {
       ok: true,
       at,
-      rttMs: read.rttMs,
+      rttMs: Math.round(read.firstAnswerMs * 10) / 10,
       uptimeSeconds,
-      cpuLoad: required(parseInteger(res['cpu-load']), 'cpu-load', res['cpu-load']),
-      freeMemory: required(parseInteger(res['free-memory']), 'free-memory', res['free-memory']),
-      totalMemory: required(parseInteger(res['total-memory']), 'total-memory', res['total-memory']),
+      cpuLoad,
+      freeMemory,
+      totalMemory,
       version: res.version.trim(),
       board: res['board-name'] ?? '',
-      activeUsers: required(parseInteger(activeReply.done.ret), 'active users', activeReply.done.ret),
-      rxBytes: sum(rx),
-      txBytes: sum(tx),
+      activeUsers,
+      rxBytes: Number(rxSum),
+      txBytes: Number(txSum),
       rxRate: rxRate === null ? null : Math.round(rxRate),
       txRate: txRate === null ? null : Math.round(txRate),
-      wirelessMissing: read.wirelessMissing,
+      wirelessMissing: wirelessReply instanceof RouterOsError,
     };
   }
 
-  async function pollOnce(target: RouterTarget): Promise<PollResult> {
-    const state = stateOf(target);
+  const budgetMs = connectTimeoutMs + commandTimeoutMs;
+
+  async function pollOnce(target: RouterTarget, state: SiteState): Promise<PollResult> {
     const at = clock();
+    const startedAt = performance.now();
+    // The whole poll ends here (see the top of this file).
+    const deadlineAt = startedAt + budgetMs;
+    const failed = (failure: PollFailure, message: string, remember: boolean): PollResult => {
+      const outOfTime = (failure === 'timeout' || failure === 'connect-timeout') && performance.now() >= deadlineAt;
+      const text = outOfTime ? `poll ran out of time after ${budgetMs} ms (connect ${connectTimeoutMs} + command ${commandTimeoutMs} ms): ${message}` : message;
+      state.lastFailure = remember ? { failure, message: text } : undefined;
+      logger.debug({ siteId: target.siteId, failure, msg: text }, 'poll failed');
+      return { ok: false, at, rttMs: null, failure, message: text };
+    };
     let connection = state.connection?.isOpen ? state.connection : undefined;
     let reused = connection !== undefined;
     for (let attempt = 0; ; attempt++) {
+      let read: RunResult;
       try {
         if (!connection) {
           if (state.lastFailure && clock().getTime() < state.retryAt) {
             const { failure, message } = state.lastFailure;
             return { ok: false, at, rttMs: null, failure, message: `${message} (next connect after ${new Date(state.retryAt).toISOString()})` };
           }
-          connection = await (state.connecting ?? connect(target, state));
+          const left = Math.floor(deadlineAt - performance.now());
+          if (left <= 0) return failed('timeout', `${target.host}:${target.port}: no time left to connect`, false);
+          connection = await (state.connecting ?? connect(target, state, Math.min(connectTimeoutMs, left)));
           reused = false;
         }
-        const read = await readRouter(connection);
-        const result = toResult(state, at, read);
-        state.lastFailure = undefined;
-        return result;
+        read = await connection.run(READS, { timeoutMs: commandTimeoutMs, deadlineAt });
       } catch (error) {
-        const { failure, message } = error instanceof PollError ? { failure: error.failure, message: error.message } : failureOf(error);
+        const { failure, message } = failureOf(error);
         // A kept connection found dead (the router rebooted or flapped since the last poll): one
         // fresh connection now, not a lost poll.
         if (reused && attempt === 0 && failure === 'closed') {
           connection = undefined;
           continue;
         }
-        if (error instanceof PollError || (error instanceof RouterOsError && error.reason === 'trap')) {
-          // The router answered, but not what a poll needs: keep the connection, report it.
-          state.lastFailure = undefined;
-        } else {
-          state.lastFailure = { failure, message };
-        }
-        logger.debug({ siteId: target.siteId, failure, msg: message }, 'poll failed');
-        return { ok: false, at, rttMs: null, failure, message };
+        return failed(failure, message, true);
       }
+      const result = toResult(state, at, read);
+      // The router answered, but not what a poll needs: keep the connection, report it.
+      if (!('ok' in result)) return failed(result.failure, result.message, false);
+      state.lastFailure = undefined;
+      return result;
     }
   }
 
@@ -279,7 +361,7 @@ export function createRouterPoller(options: RouterPollerOptions): RouterPoller {
     poll(target) {
       if (closed) return Promise.resolve({ ok: false, at: clock(), rttMs: null, failure: 'closed', message: 'poller closed' });
       const state = stateOf(target);
-      const run = state.busy.then(() => pollOnce(target)).catch((error: unknown): PollResult => ({ ok: false, at: clock(), rttMs: null, ...failureOf(error) }));
+      const run = state.busy.then(() => pollOnce(target, state)).catch((error: unknown): PollResult => ({ ok: false, at: clock(), rttMs: null, ...failureOf(error) }));
       state.busy = run;
       return run;
     },

@@ -9,17 +9,27 @@
  * test/integration/controller/node-routeros-defects.test.ts is the evidence.
  *
  * Promises here always settle: every failure is a RouterOsError with a `reason`, never an uncaught
- * exception. One deadline covers TCP, TLS and login; every command has its own timeout; after a
- * timeout, a protocol error, a `!fatal` or a socket error the socket is destroyed and every
- * pending command is rejected.
+ * exception. One deadline covers TCP, TLS and login; every batch of commands has its own timeout
+ * (see run()); after a timeout, a protocol error, a `!fatal` or a socket error the socket is
+ * destroyed and every pending command is rejected.
+ *
+ * Timers and a busy event loop: a timer that comes due never fails anything by itself. It defers
+ * the check by one setImmediate, so the I/O phase in between reads whatever the router has already
+ * sent; a reply that arrived before the deadline counts, however late the process got to read it.
  */
 import { createHash } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { connect as connectTls, type ConnectionOptions as TlsOptions } from 'node:tls';
-import { attributesOf, encodeSentence, SentenceReader, tagOf } from './routeros-wire.js';
+import { attributesOf, encodeSentences, SentenceReader, tagOf } from './routeros-wire.js';
 
 export type RouterOsFailure = 'refused' | 'connect-timeout' | 'timeout' | 'auth' | 'protocol' | 'closed' | 'tls' | 'unreachable' | 'trap';
 
+/**
+ * A failure with its reason. These are expected outcomes on a fleet (a dead router is one per
+ * poll), so no stack trace is captured: it would say nothing about the router and costs CPU on
+ * every refused or timed-out connection.
+ */
 export class RouterOsError extends Error {
   constructor(
     readonly reason: RouterOsFailure,
@@ -27,7 +37,10 @@ export class RouterOsError extends Error {
     /** For reason `trap`: the router's `=category=` (0: no such command, 1: bad argument, …). */
     readonly category?: number,
   ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'RouterOsError';
   }
 }
@@ -41,7 +54,7 @@ export interface RouterOsConnectOptions {
   password: string;
   /** One deadline for TCP connect, TLS handshake and login. */
   connectTimeoutMs: number;
-  /** Default timeout of each command (command() may override it). */
+  /** Default timeout of each command or batch (command() and run() may override it). */
   commandTimeoutMs: number;
 }
 
@@ -54,14 +67,44 @@ export interface RouterOsReply {
   empty: boolean;
 }
 
-interface Pending {
-  resolve(reply: RouterOsReply): void;
+export interface RunOptions {
+  /**
+   * How long the router may stay silent while the batch waits: measured from the write, and
+   * from the last bytes the router sent since (a router still answering is not cut off).
+   */
+  timeoutMs?: number;
+  /** An absolute performance.now() time by which the batch must be done, whatever the router says meanwhile. */
+  deadlineAt?: number;
+}
+
+export interface RunResult {
+  /** One per command, in order: the reply, or the RouterOsError (reason `trap`) of a `!trap`. */
+  outcomes: Array<RouterOsReply | RouterOsError>;
+  /** From the write to the `!done` of the first command, in ms. */
+  firstAnswerMs: number;
+}
+
+interface Batch {
+  size: number;
+  left: number;
+  outcomes: Array<RouterOsReply | RouterOsError>;
+  sentAt: number;
+  firstAnswerMs: number;
+  timeoutMs: number;
+  deadlineAt: number;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+  resolve(result: RunResult): void;
   reject(error: RouterOsError): void;
-  timer: NodeJS.Timeout;
+}
+
+interface Pending {
+  batch: Batch;
+  index: number;
+  command: string;
   items: Array<Record<string, string>>;
   empty: boolean;
   trap: { message: string; category: number | undefined } | undefined;
-  command: string;
 }
 
 const REPLY_WORDS = new Set(['!re', '!done', '!trap', '!empty', '!fatal']);
@@ -83,6 +126,8 @@ export class RouterOsConnection {
   private nextTag = 1;
   private closedReason: RouterOsError | undefined;
   private readonly closeListeners: Array<(reason: RouterOsError) => void> = [];
+  /** performance.now() of the last bytes the router sent. */
+  private lastHeardAt = 0;
 
   /** @internal use connectRouterOs(). */
   constructor(
@@ -118,16 +163,48 @@ export class RouterOsConnection {
    * Resolves at `!done`; a `!trap` rejects with reason `trap` (the connection stays usable); a
    * timeout destroys the connection and rejects with reason `timeout`.
    */
-  command(words: readonly string[], options: { timeoutMs?: number } = {}): Promise<RouterOsReply> {
+  async command(words: readonly string[], options: RunOptions = {}): Promise<RouterOsReply> {
+    const { outcomes } = await this.run([words], options);
+    const outcome = outcomes[0];
+    if (outcome instanceof RouterOsError) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Runs several commands side by side, each under its own tag, sent in one write (PROTOCOLS.md
+   * §B.6: a router answers tagged commands independently, replies interleaved). Resolves when
+   * every command has its `!done`; a `!trap` is that command's outcome and the others go on.
+   * Rejects (and the connection ends) on a timeout, a socket error, a `!fatal` or a protocol error.
+   *
+   * Timeout rule: the batch fails when the router has sent nothing for `timeoutMs` while it waits
+   * (counted from the write, then from the last bytes heard), or when `deadlineAt` passes.
+   */
+  run(commands: ReadonlyArray<readonly string[]>, options: RunOptions = {}): Promise<RunResult> {
     if (this.closedReason) return Promise.reject(new RouterOsError(this.closedReason.reason === 'trap' ? 'closed' : this.closedReason.reason, this.closedReason.message));
-    const tag = String(this.nextTag++);
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return new Promise<RouterOsReply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new RouterOsError('timeout', `${this.label}: no answer to ${words[0]} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(tag, { resolve, reject, timer, items: [], empty: false, trap: undefined, command: words[0] ?? '' });
-      this.socket.write(encodeSentence([...words, `.tag=${tag}`]));
+    return new Promise<RunResult>((resolve, reject) => {
+      const now = performance.now();
+      const batch: Batch = {
+        size: commands.length,
+        left: commands.length,
+        outcomes: new Array<RouterOsReply | RouterOsError>(commands.length),
+        sentAt: now,
+        firstAnswerMs: 0,
+        timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs,
+        deadlineAt: options.deadlineAt ?? Infinity,
+        timer: undefined,
+        settled: false,
+        resolve,
+        reject,
+      };
+      const sentences: string[][] = [];
+      for (let index = 0; index < commands.length; index++) {
+        const words = commands[index];
+        const tag = String(this.nextTag++);
+        this.pending.set(tag, { batch, index, command: words[0] ?? '', items: [], empty: false, trap: undefined });
+        sentences.push([...words, `.tag=${tag}`]);
+      }
+      this.armTimer(batch, now);
+      this.socket.write(encodeSentences(sentences));
     });
   }
 
@@ -140,18 +217,58 @@ export class RouterOsConnection {
   fail(error: RouterOsError): void {
     if (this.closedReason) return;
     this.closedReason = error;
-    for (const [, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(error);
-    }
+    for (const p of this.pending.values()) this.settle(p.batch, error);
     this.pending.clear();
     this.socket.destroy();
     for (const listener of this.closeListeners.splice(0)) listener(error);
   }
 
+  /** When the batch is due to fail if nothing more is heard: silence after the write or the last bytes, or its deadline. */
+  private dueAt(batch: Batch): number {
+    return Math.min(Math.max(batch.sentAt, this.lastHeardAt) + batch.timeoutMs, batch.deadlineAt);
+  }
+
+  private armTimer(batch: Batch, now: number): void {
+    batch.timer = setTimeout(() => setImmediate(() => this.checkTimer(batch)), Math.max(1, Math.ceil(this.dueAt(batch) - now)));
+  }
+
+  /**
+   * The batch's timer came due one setImmediate ago: the I/O phase in between has read whatever
+   * the router sent by then. Done, or heard from since: nothing to do (or wait on). Else it fails.
+   */
+  private checkTimer(batch: Batch): void {
+    batch.timer = undefined;
+    if (batch.settled || this.closedReason) return;
+    const now = performance.now();
+    if (now < this.dueAt(batch)) {
+      this.armTimer(batch, now);
+      return;
+    }
+    let waiting = '';
+    for (const p of this.pending.values()) if (p.batch === batch) waiting ||= p.command;
+    const answered = batch.size - batch.left;
+    const progress = batch.size > 1 ? ` (${answered} of ${batch.size} commands answered)` : '';
+    const silentUntil = Math.max(batch.sentAt, this.lastHeardAt) + batch.timeoutMs;
+    const message =
+      batch.deadlineAt < silentUntil
+        ? `${this.label}: no answer to ${waiting} by the deadline, ${Math.round(batch.deadlineAt - batch.sentAt)} ms after sending it${progress}`
+        : `${this.label}: no answer to ${waiting} within ${batch.timeoutMs} ms${progress}`;
+    this.fail(new RouterOsError('timeout', message));
+  }
+
+  private settle(batch: Batch, error: RouterOsError | undefined): void {
+    if (batch.settled) return;
+    batch.settled = true;
+    if (batch.timer) clearTimeout(batch.timer);
+    batch.timer = undefined;
+    if (error) batch.reject(error);
+    else batch.resolve({ outcomes: batch.outcomes, firstAnswerMs: batch.firstAnswerMs });
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closedReason) return;
-    let sentences: string[][];
+    this.lastHeardAt = performance.now();
+    let sentences: readonly string[][];
     try {
       sentences = this.reader.push(chunk);
     } catch (error) {
@@ -182,20 +299,29 @@ export class RouterOsConnection {
       this.fail(new RouterOsError('protocol', `${this.label}: a ${kind} reply for ${tag === undefined ? 'no tag' : `unknown tag ${tag}`}`));
       return;
     }
-    const attributes = attributesOf(words);
-    if (kind === '!re') p.items.push(attributes);
+    if (kind === '!re') p.items.push(attributesOf(words));
     else if (kind === '!empty') p.empty = true;
     else if (kind === '!trap') {
       // Several traps can come (unknown command: two); the first one says what went wrong.
-      p.trap ??= { message: attributes.message ?? '', category: attributes.category === undefined ? undefined : Number(attributes.category) };
+      if (!p.trap) {
+        const attributes = attributesOf(words);
+        p.trap = { message: attributes.message ?? '', category: attributes.category === undefined ? undefined : Number(attributes.category) };
+      }
     } else {
       this.pending.delete(tag!);
-      clearTimeout(p.timer);
-      if (p.trap) p.reject(new RouterOsError('trap', `${this.label}: ${p.command}: ${p.trap.message}`, p.trap.category));
-      else p.resolve({ items: p.items, done: attributes, empty: p.empty });
+      const batch = p.batch;
+      batch.outcomes[p.index] = p.trap
+        ? new RouterOsError('trap', `${this.label}: ${p.command}: ${p.trap.message}`, p.trap.category)
+        : { items: p.items, done: words.length > 2 ? attributesOf(words) : NO_ATTRIBUTES, empty: p.empty };
+      if (p.index === 0) batch.firstAnswerMs = performance.now() - batch.sentAt;
+      batch.left -= 1;
+      if (batch.left === 0) this.settle(batch, undefined);
     }
   }
 }
+
+/** The `!done` of most commands carries nothing but its tag: one shared, frozen empty object. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The MD5 challenge response of the pre-6.43 login (PROTOCOLS.md §B.4). */
 export function legacyLoginResponse(password: string, challengeHex: string): string {
@@ -247,13 +373,15 @@ export function connectRouterOs(options: RouterOsConnectOptions): Promise<Router
     // Attached first, so no socket error can ever go unheard.
     socket.on('error', onEarlyError);
     socket.on('close', onEarlyClose);
-    const deadline = setTimeout(() => {
+    // Deferred by a setImmediate (see the top of this file): a login answer already received wins.
+    const onDeadline = (): void => {
       finish(
         transportUp
           ? new RouterOsError('timeout', `${label}: no answer to /login within ${options.connectTimeoutMs} ms`)
           : new RouterOsError('connect-timeout', `${label}: no ${options.tls ? 'TLS ' : ''}connection within ${options.connectTimeoutMs} ms`),
       );
-    }, options.connectTimeoutMs);
+    };
+    const deadline = setTimeout(() => setImmediate(onDeadline), options.connectTimeoutMs);
 
     socket.once(secureEvent, () => {
       if (settled) return;

@@ -31,22 +31,80 @@ export function encodeLength(length: number): Buffer {
 
 /** One sentence: each word (UTF-8) with its length, then the zero-length word. */
 export function encodeSentence(words: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const word of words) {
-    const bytes = Buffer.from(word, 'utf8');
-    parts.push(encodeLength(bytes.length), bytes);
-  }
-  parts.push(Buffer.of(0));
-  return Buffer.concat(parts);
+  return encodeSentences([words]);
 }
+
+/** The byte size of a word's length prefix. */
+function prefixSize(length: number): number {
+  return length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x20_0000 ? 3 : length < 0x1000_0000 ? 4 : 5;
+}
+
+/**
+ * Several sentences in one buffer, for one socket write (tagged commands pipelined, §B.6). Sizes
+ * first, then one allocation written in place: no buffer per word.
+ */
+export function encodeSentences(sentences: ReadonlyArray<readonly string[]>): Buffer {
+  let total = 0;
+  for (const words of sentences) {
+    for (const word of words) {
+      const length = Buffer.byteLength(word, 'utf8');
+      if (length > 0xffff_ffff) throw new RangeError(`word length ${length} out of range`);
+      total += prefixSize(length) + length;
+    }
+    total += 1;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const words of sentences) {
+    for (const word of words) {
+      const length = Buffer.byteLength(word, 'utf8');
+      at = writeLength(out, at, length);
+      at += out.write(word, at, 'utf8');
+    }
+    out[at++] = 0;
+  }
+  return out;
+}
+
+function writeLength(out: Buffer, at: number, length: number): number {
+  if (length < 0x80) {
+    out[at] = length;
+    return at + 1;
+  }
+  if (length < 0x4000) {
+    out[at] = (length >> 8) | 0x80;
+    out[at + 1] = length & 0xff;
+    return at + 2;
+  }
+  if (length < 0x20_0000) {
+    out[at] = (length >> 16) | 0xc0;
+    out[at + 1] = (length >> 8) & 0xff;
+    out[at + 2] = length & 0xff;
+    return at + 3;
+  }
+  if (length < 0x1000_0000) {
+    out[at] = ((length >>> 24) & 0x0f) | 0xe0;
+    out[at + 1] = (length >> 16) & 0xff;
+    out[at + 2] = (length >> 8) & 0xff;
+    out[at + 3] = length & 0xff;
+    return at + 4;
+  }
+  out[at] = 0xf0;
+  out.writeUInt32BE(length, at + 1);
+  return at + 5;
+}
+
+const EMPTY = Buffer.alloc(0);
+const NO_SENTENCES: readonly string[][] = Object.freeze([]);
 
 /**
  * Cuts a byte stream into sentences, whatever the TCP cuts (inside a length prefix, a word or
  * between sentences). push() returns the sentences completed by the chunk and throws WireError on
  * a reserved control byte (0xF8–0xFF) or an absurd word length. Zero-length sentences are skipped.
+ * A chunk is read in place; only an unfinished tail is kept (copied once, when the next chunk comes).
  */
 export class SentenceReader {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private words: string[] = [];
 
   /** Bytes or words of a sentence not finished yet (for "closed mid-sentence" messages). */
@@ -54,36 +112,47 @@ export class SentenceReader {
     return this.pending.length + this.words.length;
   }
 
-  push(chunk: Buffer): string[][] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const sentences: string[][] = [];
+  push(chunk: Buffer): readonly string[][] {
+    const bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const end = bytes.length;
+    let sentences: string[][] | undefined;
     let offset = 0;
-    for (;;) {
-      if (offset >= this.pending.length) break;
-      const first = this.pending[offset];
+    while (offset < end) {
+      const first = bytes[offset];
       let size: number;
       let length: number;
-      if (first < 0x80) [size, length] = [1, first];
-      else if (first < 0xc0) [size, length] = [2, first & 0x3f];
-      else if (first < 0xe0) [size, length] = [3, first & 0x1f];
-      else if (first < 0xf0) [size, length] = [4, first & 0x0f];
-      else if (first === 0xf0) [size, length] = [5, 0];
-      else throw new WireError(`reserved control byte 0x${first.toString(16)} where a word length belongs`);
-      if (offset + size > this.pending.length) break;
-      for (let k = 1; k < size; k++) length = length * 256 + this.pending[offset + k];
+      if (first < 0x80) {
+        size = 1;
+        length = first;
+      } else if (first < 0xc0) {
+        size = 2;
+        length = first & 0x3f;
+      } else if (first < 0xe0) {
+        size = 3;
+        length = first & 0x1f;
+      } else if (first < 0xf0) {
+        size = 4;
+        length = first & 0x0f;
+      } else if (first === 0xf0) {
+        size = 5;
+        length = 0;
+      } else throw new WireError(`reserved control byte 0x${first.toString(16)} where a word length belongs`);
+      if (offset + size > end) break;
+      for (let k = 1; k < size; k++) length = length * 256 + bytes[offset + k];
       if (length > MAX_REPLY_WORD_BYTES) throw new WireError(`a word of ${length} bytes`);
-      if (offset + size + length > this.pending.length) break;
       const start = offset + size;
+      if (start + length > end) break;
       offset = start + length;
       if (length === 0) {
-        if (this.words.length > 0) sentences.push(this.words);
+        if (this.words.length > 0) (sentences ??= []).push(this.words);
         this.words = [];
       } else {
-        this.words.push(this.pending.toString('utf8', start, start + length));
+        this.words.push(bytes.toString('utf8', start, offset));
       }
     }
-    this.pending = offset >= this.pending.length ? Buffer.alloc(0) : this.pending.subarray(offset);
-    return sentences;
+    // The tail is a view of the chunk: copy it, so a kept connection does not pin a whole 64 KiB read.
+    this.pending = offset >= end ? EMPTY : Buffer.from(bytes.subarray(offset));
+    return sentences ?? NO_SENTENCES;
   }
 }
 

@@ -34,6 +34,13 @@ const schema = z.object({
   PORTAL_CREDENTIAL_TTL_SECONDS: positiveInt.max(3600).default(180),
   PORTAL_TRUST_PROXY: z.enum(['yes', 'no']).default('no'),
   PORTAL_LOGIN_RATE_PER_MINUTE: positiveInt.default(20),
+  PORTAL_WORKERS: positiveInt.max(64).default(1),
+  DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_PORT: port.default(8081),
+  DASHBOARD_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_METRICS_PORT: port.default(9815),
+  DASHBOARD_SESSION_HOURS: positiveInt.max(24 * 30).default(12),
+  DASHBOARD_TRUST_PROXY: z.enum(['yes', 'no']).default('no'),
   CONTROLLER_ID: z.string().min(1).max(80).optional(),
   CONTROLLER_INTERVAL_SECONDS: positiveInt.min(10).default(60),
   CONTROLLER_CONCURRENCY: positiveInt.default(500),
@@ -43,9 +50,15 @@ const schema = z.object({
   CONTROLLER_DEGRADED_CPU_PERCENT: positiveInt.max(100).default(90),
   CONTROLLER_DEGRADED_MEMORY_PERCENT: positiveInt.max(100).default(95),
   CONTROLLER_DEGRADED_AFTER_POLLS: positiveInt.default(3),
-  CONTROLLER_SAMPLES_KEEP_DAYS: positiveInt.default(14),
+  CONTROLLER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  CONTROLLER_HTTP_PORT: port.default(9814),
   ALERT_WEBHOOK_URL: z.string().url('must be an http(s) URL').optional(),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  ALERT_GATHER_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  ALERT_FLAP_COUNT: positiveInt.min(2).default(3),
+  ALERT_FLAP_WINDOW_MINUTES: positiveInt.default(30),
+  ALERT_AREA_MIN_SITES: positiveInt.min(2).default(5),
+  ALERT_AREA_WINDOW_MINUTES: positiveInt.default(3),
   OTP_SENDER: z.enum(['console', 'webhook']).default('console'),
   OTP_WEBHOOK_URL: z.string().url('must be an http(s) URL').optional(),
   OTP_WEBHOOK_TOKEN: z.string().min(1).optional(),
@@ -86,6 +99,18 @@ export interface Config {
     /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
     trustProxy: boolean;
     loginRatePerMinute: number;
+    /** Worker processes of `citywifi portal` sharing its port (node:cluster); 1 = the process itself. */
+    workers: number;
+  };
+  dashboard: {
+    host: string;
+    port: number;
+    metricsHost: string;
+    metricsPort: number;
+    /** a signed-in session ends this many hours after sign-in */
+    sessionHours: number;
+    /** Behind a reverse proxy: take the client address from X-Forwarded-For (the sign-in limits count per address). */
+    trustProxy: boolean;
   };
   controller: {
     /** Names this controller in the leases; default host name and process id. */
@@ -98,9 +123,17 @@ export interface Config {
     degradedCpuPercent: number;
     degradedMemoryPercent: number;
     degradedAfterPolls: number;
-    samplesKeepDays: number;
+    /** the controller's HTTP listener: POST /heartbeat from routers behind NAT, GET /metrics */
+    httpHost: string;
+    httpPort: number;
     alertWebhookUrl: string | undefined;
     alertWebhookSecret: string | undefined;
+    /** alerts: hold a new outage this long for others in its area (a power cut is one alert) */
+    alertGatherSeconds: number;
+    alertFlapCount: number;
+    alertFlapWindowMinutes: number;
+    alertAreaMinSites: number;
+    alertAreaWindowMinutes: number;
   };
   otp: {
     sender: 'console' | 'webhook';
@@ -148,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!isValidTimezone(result.data.CITYWIFI_TIMEZONE)) {
       problems.push(`CITYWIFI_TIMEZONE=${JSON.stringify(result.data.CITYWIFI_TIMEZONE)}: not a known IANA time zone`);
     }
+    if (result.data.ALERT_WEBHOOK_URL && !result.data.ALERT_WEBHOOK_SECRET) {
+      problems.push('ALERT_WEBHOOK_SECRET="": required when ALERT_WEBHOOK_URL is set (receivers check the signature)');
+    }
     if (result.data.OTP_SENDER === 'webhook' && !result.data.OTP_WEBHOOK_URL) {
       problems.push('OTP_WEBHOOK_URL="": required when OTP_SENDER=webhook');
     }
@@ -183,6 +219,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       credentialTtlSeconds: e.PORTAL_CREDENTIAL_TTL_SECONDS,
       trustProxy: e.PORTAL_TRUST_PROXY === 'yes',
       loginRatePerMinute: e.PORTAL_LOGIN_RATE_PER_MINUTE,
+      workers: e.PORTAL_WORKERS,
+    },
+    dashboard: {
+      host: e.DASHBOARD_HOST,
+      port: e.DASHBOARD_PORT,
+      metricsHost: e.DASHBOARD_METRICS_HOST,
+      metricsPort: e.DASHBOARD_METRICS_PORT,
+      sessionHours: e.DASHBOARD_SESSION_HOURS,
+      trustProxy: e.DASHBOARD_TRUST_PROXY === 'yes',
     },
     controller: {
       id: e.CONTROLLER_ID,
@@ -194,9 +239,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       degradedCpuPercent: e.CONTROLLER_DEGRADED_CPU_PERCENT,
       degradedMemoryPercent: e.CONTROLLER_DEGRADED_MEMORY_PERCENT,
       degradedAfterPolls: e.CONTROLLER_DEGRADED_AFTER_POLLS,
-      samplesKeepDays: e.CONTROLLER_SAMPLES_KEEP_DAYS,
+      httpHost: e.CONTROLLER_HTTP_HOST,
+      httpPort: e.CONTROLLER_HTTP_PORT,
       alertWebhookUrl: e.ALERT_WEBHOOK_URL,
       alertWebhookSecret: e.ALERT_WEBHOOK_SECRET,
+      alertGatherSeconds: e.ALERT_GATHER_SECONDS,
+      alertFlapCount: e.ALERT_FLAP_COUNT,
+      alertFlapWindowMinutes: e.ALERT_FLAP_WINDOW_MINUTES,
+      alertAreaMinSites: e.ALERT_AREA_MIN_SITES,
+      alertAreaWindowMinutes: e.ALERT_AREA_WINDOW_MINUTES,
     },
     otp: {
       sender: e.OTP_SENDER,
@@ -236,18 +287,31 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['PORTAL_CREDENTIAL_TTL_SECONDS', 'how long a one-time RADIUS credential from the portal stays valid (default 180)'],
   ['PORTAL_TRUST_PROXY', 'yes = behind a reverse proxy, take the client address from X-Forwarded-For (default no)'],
   ['PORTAL_LOGIN_RATE_PER_MINUTE', 'login attempts allowed per client address per minute, across all portal processes (default 20)'],
+  ['PORTAL_WORKERS', 'worker processes `citywifi portal` runs on its one port, e.g. one per core (default 1; at most 64; needs DATABASE_URL)'],
+  ['DASHBOARD_HOST', 'address the dashboard binds (default 127.0.0.1)'],
+  ['DASHBOARD_PORT', 'port of the dashboard (default 8081)'],
+  ['DASHBOARD_METRICS_HOST', 'address of the dashboard\'s Prometheus metrics listener (default 127.0.0.1)'],
+  ['DASHBOARD_METRICS_PORT', 'port of the dashboard\'s Prometheus metrics listener (default 9815; 0 = any free port)'],
+  ['DASHBOARD_SESSION_HOURS', 'a dashboard sign-in lasts this many hours (default 12)'],
+  ['DASHBOARD_TRUST_PROXY', 'yes = behind a reverse proxy, take the client address from X-Forwarded-For (default no)'],
   ['CONTROLLER_ID', 'this controller\'s name in the fleet leases (default host name and process id)'],
   ['CONTROLLER_INTERVAL_SECONDS', 'each site is polled once per interval (default 60)'],
   ['CONTROLLER_CONCURRENCY', 'polls in flight at once (default 500)'],
   ['CONTROLLER_CONNECT_TIMEOUT_MS', 'time allowed to connect and log in to a router (default 5000)'],
-  ['CONTROLLER_COMMAND_TIMEOUT_MS', 'time allowed for each router command (default 5000)'],
+  ['CONTROLLER_COMMAND_TIMEOUT_MS', 'how long a router may stay silent while a poll waits for its answer; a whole poll ends after connect + command timeout at most (default 5000)'],
   ['CONTROLLER_DOWN_AFTER_FAILURES', 'consecutive failed polls before a site is down (default 2)'],
   ['CONTROLLER_DEGRADED_CPU_PERCENT', 'CPU load at or above which a poll counts as unhealthy (default 90)'],
   ['CONTROLLER_DEGRADED_MEMORY_PERCENT', 'memory use at or above which a poll counts as unhealthy (default 95)'],
   ['CONTROLLER_DEGRADED_AFTER_POLLS', 'consecutive unhealthy polls before a site is degraded (default 3)'],
-  ['CONTROLLER_SAMPLES_KEEP_DAYS', 'days raw router samples are kept; rollups are kept for years (default 14)'],
-  ['ALERT_WEBHOOK_URL', 'where outage and recovery alerts are posted as JSON (unset = no alerts)'],
-  ['ALERT_WEBHOOK_SECRET', 'signs each alert (HMAC-SHA256 of the body in X-Citywifi-Signature)'],
+  ['CONTROLLER_HTTP_HOST', 'address of the controller\'s HTTP listener: heartbeats from routers behind NAT and metrics (default 127.0.0.1)'],
+  ['CONTROLLER_HTTP_PORT', 'port of the controller\'s HTTP listener: POST /heartbeat, GET /metrics (default 9814; 0 = any free port)'],
+  ['ALERT_WEBHOOK_URL', 'where outage and recovery alerts are posted as JSON (unset = recorded for the dashboard, not sent)'],
+  ['ALERT_WEBHOOK_SECRET', 'signs each alert (HMAC-SHA256 of the body in X-Citywifi-Signature); required with ALERT_WEBHOOK_URL'],
+  ['ALERT_GATHER_SECONDS', 'a new outage waits this long for others in its area, so a power cut is one alert (default 60, at most 60)'],
+  ['ALERT_FLAP_COUNT', 'a site down this many times within ALERT_FLAP_WINDOW_MINUTES is reported once as flapping (default 3)'],
+  ['ALERT_FLAP_WINDOW_MINUTES', 'the flapping window; a flapping site is quiet until stable this long (default 30)'],
+  ['ALERT_AREA_MIN_SITES', 'this many sites of one kelurahan or kecamatan down together make one area alert (default 5)'],
+  ['ALERT_AREA_WINDOW_MINUTES', 'outages within this many minutes count as together (default 3)'],
   ['OTP_SENDER', 'console (development, prints codes) or webhook (a real SMS/WhatsApp gateway) (default console)'],
   ['OTP_WEBHOOK_URL', 'the gateway URL the webhook sender posts to (required with OTP_SENDER=webhook)'],
   ['OTP_WEBHOOK_TOKEN', 'bearer token sent to the gateway'],

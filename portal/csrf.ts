@@ -1,33 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { SecretBox } from '../core/crypto.js';
-
 /**
- * CSRF protection without server-side sessions (several portal processes, no shared memory): a
- * random value in a cookie (HttpOnly, SameSite=Lax), and in every form a keyed hash of it. A forged
- * form from another site cannot read the cookie, so it cannot know the token.
+ * The portal's CSRF protection (core/web/csrf.ts) without server-side sessions: a random value in a
+ * cookie (HttpOnly, SameSite=Lax), and in every form a keyed hash of it.
  */
+export { csrfTokenFor, isValidCsrfSeed, newCsrfSeed, verifyCsrfToken } from '../core/web/csrf.js';
+
 export const CSRF_COOKIE = 'cw_csrf';
 export const CSRF_FIELD = '_csrf';
-
-export function newCsrfSeed(): string {
-  // randomUUID draws from a pooled entropy buffer: 122 random bits without a system call per page view.
-  return randomUUID().replace(/-/g, '');
-}
-
-export function csrfTokenFor(box: SecretBox, seed: string): string {
-  return box.keyedHash(`csrf:${seed}`).slice(0, 32);
-}
-
-const SEED_SHAPE = /^[0-9a-f]{32}$/;
-
-export function isValidCsrfSeed(seed: unknown): seed is string {
-  return typeof seed === 'string' && SEED_SHAPE.test(seed);
-}
-
-export function verifyCsrfToken(box: SecretBox, seed: unknown, token: unknown): boolean {
-  if (!isValidCsrfSeed(seed) || typeof token !== 'string' || token.length !== 32) return false;
-  const expected = csrfTokenFor(box, seed);
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= expected.charCodeAt(i) ^ token.charCodeAt(i);
-  return diff === 0;
-}

@@ -1,4 +1,3 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -48,43 +47,4 @@ export type PortalMetrics = ReturnType<typeof createPortalMetrics>;
 
 export type LoginMethod = 'click' | 'voucher' | 'otp' | 'continue';
 
-const NOT_FOUND = Symbol('citywifi.portal.notFound');
-
-/** Marks a response as the not-found page, so it is counted under route="not-found". */
-export function markNotFound(res: Response): void {
-  (res as unknown as Record<symbol, true>)[NOT_FOUND] = true;
-}
-
-/**
- * A bounded route label: the matched route's path (never the URL, which carries the router's
- * variables), 'not-found', 'static', or 'unrouted' for requests answered before routing (a CSRF
- * refusal, a malformed form body). Every route is mounted at the root, so the path is the whole path.
- */
-function routeLabel(req: Request, res: Response): string {
-  if ((res as unknown as Record<symbol, true | undefined>)[NOT_FOUND]) return 'not-found';
-  const route = (req as { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return route.path;
-  return req.originalUrl.startsWith('/static/') ? 'static' : 'unrouted';
-}
-
-/** Node's parser already bounds methods to a fixed list; this keeps the label set small too. */
-function methodLabel(method: string): string {
-  return method === 'GET' || method === 'POST' || method === 'HEAD' ? method : 'other';
-}
-
-/**
- * Counts every answered request and its duration, once, when the response finishes: one hrtime at
- * the start and one listener per request, nothing else on the page's path.
- */
-export function countRequests(metrics: PortalMetrics): RequestHandler {
-  const { requests, latency } = metrics;
-  return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const route = routeLabel(req, res);
-      requests.inc({ route, method: methodLabel(req.method), status: res.statusCode });
-      latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
-  };
-}
+export { countRequests, markNotFound } from '../core/web/request-metrics.js';

@@ -11,6 +11,13 @@ interface Pending {
  * Access-Requests that arrive while earlier ones are with the database are looked up together in
  * the next round trip. A few batches may be in flight at once, so the database and this process
  * work in parallel; under light load a batch is a single request and nothing waits.
+ *
+ * A batch's commit does not wait for the WAL flush (radius_authorize_batch sets synchronous_commit
+ * off for its own transaction, migration 20261125000500). Its only write is the spend of one-time
+ * portal credentials: random, bound to the phone's MAC, valid minutes. Lost in a PostgreSQL crash in
+ * the ~0.6 s before the flush, a spend leaves the credential usable once more by that same phone
+ * until it expires, as going through the portal again would. Accounting (accounting-writer.ts)
+ * stays synchronous: an Accounting-Response only after the record is durably committed.
  */
 export class AuthorizeBatcher {
   private queue: Pending[] = [];

@@ -13,6 +13,8 @@ export interface RadiusServerAddress {
   timeoutMs?: number;
   /** Retransmissions after the first attempt; default 2. */
   retries?: number;
+  /** The router's own address its RADIUS packets come from (e.g. 127.10.1.7 on loopback); default any. */
+  localAddress?: string;
 }
 
 /** Who the router is, as its RADIUS packets say it. */
@@ -81,7 +83,7 @@ export class HotspotRadius {
   private readonly acct: RadiusClient;
 
   constructor(server: RadiusServerAddress, private readonly nas: NasIdentity) {
-    const common = { host: server.host, secret: server.secret, timeoutMs: server.timeoutMs, retries: server.retries };
+    const common = { host: server.host, secret: server.secret, timeoutMs: server.timeoutMs, retries: server.retries, localAddress: server.localAddress };
     this.auth = new RadiusClient({ ...common, port: server.authPort });
     this.acct = new RadiusClient({ ...common, port: server.acctPort });
   }

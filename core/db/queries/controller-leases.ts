@@ -7,8 +7,8 @@ import type { Db } from '../index.js';
  * (NTP) to within a small part of an interval.
  */
 
-/** Sites a controller may poll: commissioned, not decommissioned, with a router to talk to. */
-export const POLLABLE_SITE = `s.router_host is not null and s.commissioned_on is not null and s.commissioned_on <= cast(:today as date)
+/** Sites a controller may poll: commissioned, not decommissioned, with a router to talk to or posting heartbeats. */
+export const POLLABLE_SITE = `(s.router_host is not null or s.monitoring = 'heartbeat') and s.commissioned_on is not null and s.commissioned_on <= cast(:today as date)
   and (s.decommissioned_on is null or s.decommissioned_on > cast(:today as date))`;
 
 export async function writeHeartbeat(db: Db, controllerId: string, at: Date): Promise<void> {

@@ -1,23 +1,9 @@
 import type { Db, Tx } from '../index.js';
+import type { SecretBox } from '../../crypto.js';
+import { parseSiteFile, type ImportedSite, type SiteFile } from '../../domain/site-file.js';
+import { findArea } from './areas.js';
 
-/** One site as `citywifi sites import` writes it: only the columns the file has are set. */
-export interface ImportedSite {
-  code: string;
-  name: string;
-  area_code: string;
-  router_host: string;
-  lat?: number | null;
-  lon?: number | null;
-  category?: string;
-  router_port?: number | null;
-  router_user?: string | null;
-  router_password_enc?: string | null;
-  router_tls?: boolean;
-  installed_on?: string | null;
-  commissioned_on?: string | null;
-  /** the NAS (by address) to attach to the site */
-  nas_address?: string | null;
-}
+export type { ImportedSite } from '../../domain/site-file.js';
 
 const BATCH = 500;
 
@@ -73,4 +59,16 @@ export async function upsertSites(
     }
     onProgress?.(Math.min(i + BATCH, sites.length));
   }
+}
+
+/**
+ * Reads and checks a site file (core/domain/site-file.ts) against this database: kelurahan by code,
+ * name or alias, NAS by address, router passwords encrypted with `box`. Nothing is written.
+ */
+export function readSiteFile(db: Db, box: SecretBox, text: string): Promise<SiteFile> {
+  return parseSiteFile(text, {
+    findArea: (name) => findArea(db, name),
+    findKnownNasAddresses: (addresses) => findKnownNasAddresses(db, addresses),
+    encrypt: (plain) => box.encrypt(plain),
+  });
 }

@@ -12,13 +12,22 @@ export interface OwnedSite {
   siteId: number;
   code: string;
   areaCode: string | null;
-  host: string;
+  /** 'api': the controller polls the router; 'heartbeat': the router posts, the controller reads the latest heartbeat */
+  monitoring: 'api' | 'heartbeat';
+  /** null for a heartbeat site without a reachable router */
+  host: string | null;
   port: number | null;
   tls: boolean;
   user: string | null;
   passwordEnc: string | null;
   lastPollAt: Date | null;
+  /** how the last poll went, to start the likely slow polls of a sweep first: `failure: message` or null after a good poll, and its round trip */
+  lastError: string | null;
+  rttMs: number | null;
   memory: SiteMemory;
+  /** when the latest heartbeat arrived, and its values as stored (heartbeat sites) */
+  lastHeartbeatAt: Date | null;
+  lastHeartbeat: unknown;
 }
 
 function toDate(value: unknown): Date | null {
@@ -35,19 +44,23 @@ export async function findOwnedSites(db: Db, controllerId: string, siteIds: numb
     .whereIn('ss.site_id', siteIds)
     .orderBy('ss.site_id')
     .select(
-      'ss.site_id', 's.code', 's.area_code', 's.router_host', 's.router_port', 's.router_tls', 's.router_user', 's.router_password_enc',
-      'ss.last_poll_at', 'ss.state', 'ss.since', 'ss.consecutive_failures', 'ss.unhealthy_polls', 'ss.uptime_seconds',
+      'ss.site_id', 's.code', 's.area_code', 's.monitoring', 's.router_host', 's.router_port', 's.router_tls', 's.router_user', 's.router_password_enc',
+      'ss.last_poll_at', 'ss.last_error', 'ss.rtt_ms', 'ss.state', 'ss.since', 'ss.consecutive_failures', 'ss.unhealthy_polls', 'ss.uptime_seconds',
+      'ss.last_heartbeat_at', 'ss.last_heartbeat',
     );
   return rows.map((r) => ({
     siteId: r.site_id,
     code: r.code,
     areaCode: r.area_code,
+    monitoring: r.monitoring === 'heartbeat' ? 'heartbeat' : 'api',
     host: r.router_host,
     port: r.router_port,
     tls: r.router_tls,
     user: r.router_user,
     passwordEnc: r.router_password_enc,
     lastPollAt: toDate(r.last_poll_at),
+    lastError: r.last_error ?? null,
+    rttMs: r.rtt_ms ?? null,
     memory: {
       state: r.state as SiteState,
       since: toDate(r.since) ?? new Date(0),
@@ -55,6 +68,8 @@ export async function findOwnedSites(db: Db, controllerId: string, siteIds: numb
       unhealthyPolls: r.unhealthy_polls,
       uptimeSeconds: r.uptime_seconds === null ? null : Number(r.uptime_seconds),
     },
+    lastHeartbeatAt: toDate(r.last_heartbeat_at),
+    lastHeartbeat: r.last_heartbeat ?? null,
   }));
 }
 
@@ -77,6 +92,113 @@ export async function findActiveMaintenance(db: Db, siteIds: number[], at: Date)
   );
   for (const row of result.rows as Array<{ site_id: number; reason: string }>) out.set(row.site_id, row.reason);
   return out;
+}
+
+/** An owned site whose state disagrees with the maintenance windows now (see findMaintenanceTransitions). */
+export interface MaintenanceTransition {
+  siteId: number;
+  code: string;
+  memory: SiteMemory;
+  /** the open window's reason; null when no window is open and the site is still in maintenance */
+  reason: string | null;
+  /** when it happened: the window's start (or the end of the last one), never before the state's own since */
+  at: Date;
+}
+
+const WINDOW_COVERS = '(w.site_id = s.id or w.area_code = s.area_code or w.area_code = a.parent_code)';
+
+/**
+ * The sites this controller leases that must change state because a maintenance window (on the
+ * site, its kelurahan or its kecamatan) opened or closed: in a window but not in maintenance, or in
+ * maintenance with no window open. One statement for the whole share.
+ */
+export async function findMaintenanceTransitions(db: Db, controllerId: string, now: Date): Promise<MaintenanceTransition[]> {
+  const result = await db.raw(
+    `select ss.site_id, s.code, ss.state, ss.since, ss.consecutive_failures, ss.unhealthy_polls, ss.uptime_seconds, w.reason,
+       case when w.reason is not null then greatest(w.starts_at, ss.since)
+            else greatest(coalesce((select max(w2.ends_at) from maintenance_windows w2
+                                    where w2.ends_at <= :now and (w2.site_id = s.id or w2.area_code = s.area_code or w2.area_code = a.parent_code)), :now),
+                          ss.since) end as at
+     from site_status ss
+     join sites s on s.id = ss.site_id
+     left join areas a on a.code = s.area_code
+     left join lateral (
+       select w.reason, w.starts_at from maintenance_windows w
+       where w.starts_at <= :now and w.ends_at > :now and ${WINDOW_COVERS}
+       order by w.starts_at limit 1
+     ) w on true
+     where ss.lease_owner = :owner
+       and ((w.reason is not null and ss.state <> 'maintenance') or (w.reason is null and ss.state = 'maintenance'))
+     order by ss.site_id`,
+    { owner: controllerId, now },
+  );
+  return (result.rows as Array<Record<string, unknown>>).map((r) => ({
+    siteId: r.site_id as number,
+    code: r.code as string,
+    memory: {
+      state: r.state as SiteState,
+      since: toDate(r.since) ?? new Date(0),
+      consecutiveFailures: r.consecutive_failures as number,
+      unhealthyPolls: r.unhealthy_polls as number,
+      uptimeSeconds: r.uptime_seconds === null ? null : Number(r.uptime_seconds),
+    },
+    reason: (r.reason as string | null) ?? null,
+    at: toDate(r.at) ?? now,
+  }));
+}
+
+/** The next time after `now` a maintenance window touching this controller's sites opens or closes; null if none is planned. */
+export async function findNextMaintenanceBoundary(db: Db, controllerId: string, now: Date): Promise<Date | null> {
+  const result = await db.raw(
+    `select min(case when w.starts_at > :now then w.starts_at else w.ends_at end) as next_at
+     from maintenance_windows w
+     where w.ends_at > :now and exists (
+       select 1 from site_status ss join sites s on s.id = ss.site_id left join areas a on a.code = s.area_code
+       where ss.lease_owner = :owner and ${WINDOW_COVERS})`,
+    { owner: controllerId, now },
+  );
+  return toDate(result.rows[0]?.next_at);
+}
+
+export interface MaintenanceWrite {
+  siteId: number;
+  memory: SiteMemory;
+  change: { at: Date; from: SiteState; to: SiteState; reason: string };
+}
+
+/**
+ * Writes maintenance changes made between polls, for sites this controller still leases: one
+ * statement for the states and one for the changes, in one transaction. Returns the sites written.
+ */
+export async function writeMaintenanceChanges(db: Db, controllerId: string, writes: MaintenanceWrite[]): Promise<number[]> {
+  if (writes.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const updated = await tx.raw(
+      `update site_status ss set state = r.state, since = r.since, consecutive_failures = r.consecutive_failures, unhealthy_polls = r.unhealthy_polls
+       from jsonb_to_recordset(cast(:rows as jsonb)) as r(site_id integer, state text, since timestamptz, consecutive_failures integer, unhealthy_polls integer)
+       where ss.site_id = r.site_id and ss.lease_owner = :owner
+       returning ss.site_id`,
+      {
+        owner: controllerId,
+        rows: JSON.stringify(
+          writes.map((w) => ({
+            site_id: w.siteId, state: w.memory.state, since: w.memory.since, consecutive_failures: w.memory.consecutiveFailures, unhealthy_polls: w.memory.unhealthyPolls,
+          })),
+        ),
+      },
+    );
+    const kept = new Set((updated.rows as Array<{ site_id: number }>).map((r) => r.site_id));
+    const changes = writes.filter((w) => kept.has(w.siteId));
+    if (changes.length) {
+      await tx.raw(
+        `insert into site_state_changes (site_id, at, from_state, to_state, reason)
+         select r.site_id, r.at, r.from_state, r.to_state, r.reason
+         from jsonb_to_recordset(cast(:rows as jsonb)) as r(site_id integer, at timestamptz, from_state text, to_state text, reason text)`,
+        { rows: JSON.stringify(changes.map((w) => ({ site_id: w.siteId, at: w.change.at, from_state: w.change.from, to_state: w.change.to, reason: w.change.reason }))) },
+      );
+    }
+    return [...kept].sort((a, b) => a - b);
+  });
 }
 
 export interface StatusWrite {
@@ -119,11 +241,12 @@ export interface SampleWrite {
   freeMemory: number;
   totalMemory: number;
   activeUsers: number;
-  rxBytes: number;
-  txBytes: number;
+  /** null when the reading carries no counters (a heartbeat) */
+  rxBytes: number | null;
+  txBytes: number | null;
   rxRate: number | null;
   txRate: number | null;
-  rttMs: number;
+  rttMs: number | null;
 }
 
 export interface RebootWrite {
@@ -222,7 +345,7 @@ export async function writePollBatch(db: Db, controllerId: string, batch: PollBa
             samples.map((s) => ({
               site_id: s.siteId, at: s.at, cpu_load: Math.round(s.cpuLoad), free_memory: s.freeMemory, total_memory: s.totalMemory,
               active_users: s.activeUsers, rx_bytes: s.rxBytes, tx_bytes: s.txBytes, rx_rate: s.rxRate, tx_rate: s.txRate,
-              latency_ms: Math.round(s.rttMs),
+              latency_ms: s.rttMs === null ? null : Math.round(s.rttMs),
             })),
           ),
         },

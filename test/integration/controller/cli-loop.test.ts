@@ -30,7 +30,7 @@ describe('citywifi controller (the loop)', function () {
     const child = spawn(process.execPath, [CLI_PATH, 'controller'], {
       env: {
         PATH: process.env.PATH, TZ: process.env.TZ, DATABASE_URL: testDatabaseUrl(), CITYWIFI_SECRET_KEY: TEST_SECRET_KEY,
-        CITYWIFI_LOG_LEVEL: 'silent', CONTROLLER_INTERVAL_SECONDS: '10', CONTROLLER_ID: 'loop-1',
+        CITYWIFI_LOG_LEVEL: 'silent', CONTROLLER_INTERVAL_SECONDS: '10', CONTROLLER_ID: 'loop-1', CONTROLLER_HTTP_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

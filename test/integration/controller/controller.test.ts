@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Controller, type ControllerSettings } from '../../../controller/controller.js';
+import { Controller, type ControllerSettings, type Started } from '../../../controller/controller.js';
+import type { PollResult, RouterPoller } from '../../../controller/poll-site.js';
+import { nextSlot } from '../../../controller/state-leases.js';
 import { createSecretBox } from '../../../core/crypto.js';
 import { fixedClock } from '../../../core/domain/clock.js';
 import type { StateChange } from '../../../core/domain/site-state.js';
@@ -21,6 +23,40 @@ async function addSites(hosts: string[], extra: Record<string, unknown> = {}): P
     })))
     .returning('id');
   return rows.map((r: { id: number }) => r.id);
+}
+
+/**
+ * A poller whose router `silent.test` answers nothing until the clock has moved `silentSeconds` on
+ * (as a silent router holds its poll until the deadline), and every other router answers at once.
+ */
+function pollerWithSilentRouter(clock: ReturnType<typeof fixedClock>, log: Array<{ siteId: number; at: number; by: string }>, silentSeconds: number) {
+  const quick = fakePoller(clock, () => 'ok', log, 'c1');
+  const waiting: Array<{ until: number; answer: () => void }> = [];
+  const poller: RouterPoller = {
+    ...quick,
+    poll(target) {
+      if (target.host !== 'silent.test') return quick.poll(target);
+      const at = clock();
+      log.push({ siteId: target.siteId, at: at.getTime(), by: 'c1' });
+      return new Promise<PollResult>((resolve) => {
+        waiting.push({
+          until: at.getTime() + silentSeconds * 1000,
+          answer: () => resolve({ ok: false, at, rttMs: null, failure: 'timeout', message: 'no answer in 5000 ms' }),
+        });
+      });
+    },
+  };
+  /** Ends the silent polls whose time is up; true if any did. */
+  const release = (): boolean => {
+    const now = clock().getTime();
+    const due = waiting.filter((w) => w.until <= now);
+    for (const w of due) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.answer();
+    }
+    return due.length > 0;
+  };
+  return { poller, release };
 }
 
 describe('controller (fake poller, real PostgreSQL)', () => {
@@ -155,5 +191,76 @@ describe('controller (fake poller, real PostgreSQL)', () => {
     expect(afterTakeover.every((p) => p.by === 'b')).to.equal(true);
     const owners = await db()('site_status').distinct('lease_owner');
     expect(owners.map((o: { lease_owner: string }) => o.lease_owner)).to.deep.equal(['b']);
+  });
+  it('polls every site at its own slots while a silent router holds its poll for most of an interval', async () => {
+    const settings = { ...SETTINGS, intervalSeconds: 10 };
+    const hosts = ['a.test', 'b.test', 'silent.test', 'c.test', 'd.test', 'e.test', 'f.test', 'g.test'];
+    const ids = await addSites(hosts);
+    const silentId = ids[hosts.indexOf('silent.test')];
+    const clock = fixedClock('2026-11-23T08:00:00+07:00');
+    const log: Array<{ siteId: number; at: number; by: string }> = [];
+    const { poller, release } = pollerWithSilentRouter(clock, log, 8);
+    const controller = new Controller({ id: 'c1', db: db(), box, clock, logger, settings, timezone: 'Asia/Jakarta', poller });
+    const start = clock().getTime();
+    const steps = 40; // four intervals, one second apart
+    let silentRound: Started | undefined;
+    for (let step = 0; step <= steps; step++) {
+      // the silent router's poll ends when its time is up; its result is written before the next round
+      if (release() && silentRound) await silentRound.written();
+      const round = await controller.startDue();
+      const startedSilent = log.some((p) => p.siteId === silentId && p.at === clock().getTime());
+      // the rounds without the silent router are written at once, while its poll is still open
+      if (startedSilent) silentRound = round;
+      else await round.written();
+      clock.advance(1);
+    }
+    for (const id of ids) {
+      // each slot, rounded up to the next round, from the first at or after the start
+      const expected: number[] = [];
+      for (let slot = nextSlot(id, new Date(start), 10).getTime(); slot <= start + steps * 1000; slot += 10_000) {
+        expected.push(start + Math.ceil((slot - start) / 1000) * 1000);
+      }
+      const polled = log.filter((p) => p.siteId === id).map((p) => p.at);
+      expect(polled, `site ${hosts[ids.indexOf(id)]}`).to.deep.equal(expected);
+    }
+    // and what the dashboard shows is as fresh: each quick site's last poll is written
+    const rows = await db()('site_status').whereIn('site_id', ids).select('site_id', 'last_poll_at', 'state');
+    for (const row of rows.filter((r: { site_id: number }) => r.site_id !== silentId)) {
+      const last = Math.max(...log.filter((p) => p.siteId === row.site_id).map((p) => p.at));
+      expect(new Date(row.last_poll_at).getTime(), `site ${row.site_id}`).to.equal(last);
+      expect(row.state).to.equal('up');
+    }
+    clock.advance(10);
+    release();
+    await controller.stop();
+    expect(await db()('site_status').whereNotNull('lease_owner').count<{ count: number }[]>({ count: '*' })).to.deep.equal([{ count: 0 }]);
+    expect((await db()('site_status').where({ site_id: silentId }).first()).state).to.equal('down');
+  });
+
+  it('starts the likely slow polls of a sweep first: timed out last time, never polled, then the slowest answers', async () => {
+    const hosts = ['quick.test', 'never.test', 'slow.test', 'timeout.test', 'slower.test', 'refused.test'];
+    const ids = await addSites(hosts);
+    const id = (host: string) => ids[hosts.indexOf(host)];
+    const clock = fixedClock('2026-11-23T08:00:00+07:00');
+    const earlier = new Date(clock().getTime() - 60_000);
+    const history: Record<string, { last_error: string | null; rtt_ms: number | null; consecutive_failures: number }> = {
+      'quick.test': { last_error: null, rtt_ms: 2, consecutive_failures: 0 },
+      'slow.test': { last_error: null, rtt_ms: 2500, consecutive_failures: 0 },
+      'slower.test': { last_error: null, rtt_ms: 4200, consecutive_failures: 0 },
+      'timeout.test': { last_error: 'connect-timeout: no connection in 5000 ms', rtt_ms: null, consecutive_failures: 1 },
+      'refused.test': { last_error: 'refused: connect ECONNREFUSED', rtt_ms: null, consecutive_failures: 3 },
+    };
+    await db()('site_status').insert(hosts.map((host) => ({
+      site_id: id(host), state: 'unknown', since: earlier, ...(history[host] ? { last_poll_at: earlier, ...history[host] } : {}),
+    })));
+    const log: Array<{ siteId: number; at: number; by: string }> = [];
+    const controller = new Controller({
+      id: 'c1', db: db(), box, clock, logger, settings: { ...SETTINGS, concurrency: 1 }, timezone: 'Asia/Jakarta',
+      poller: fakePoller(clock, () => 'ok', log, 'c1'),
+    });
+    const report = await controller.sweepOnce();
+    expect(report.polled).to.equal(hosts.length);
+    expect(log.map((p) => hosts[ids.indexOf(p.siteId)])).to.deep.equal(['timeout.test', 'never.test', 'slower.test', 'slow.test', 'quick.test', 'refused.test']);
+    await controller.stop();
   });
 });

@@ -7,13 +7,15 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { pino } from 'pino';
 import { fixedClock } from '../../../core/domain/clock.js';
 import { connectRouterOs, RouterOsError } from '../../../controller/routeros-client.js';
+import { encodeSentences, SentenceReader } from '../../../controller/routeros-wire.js';
 import { createRouterPoller, type PollResult, type RouterPoller, type RouterTarget } from '../../../controller/poll-site.js';
 import { startRouterFleet, type RouterFleet, type RouterManifestEntry } from '../../../sim/routeros/index.js';
 
@@ -336,6 +338,192 @@ describe('controller: API-SSL (8729 style) in front of an emulated router', func
       expect(result).to.include({ ok: false, failure: 'tls' });
     } finally {
       await poller.close();
+    }
+  });
+});
+
+describe('controller: pipelined reads (one write, four tags)', function () {
+  this.timeout(30_000);
+  let fleet: RouterFleet;
+  before(async () => {
+    // v6 and v7 routers, 7.18+ among them (`!empty`), one without the wireless package.
+    fleet = await startRouterFleet({ count: 9, basePort: 0, seed: 3, clock: fixedClock(START), faults: { 'no-wireless': { count: 1 } } });
+  });
+  after(async () => {
+    await fleet?.close();
+  });
+
+  it('gives the same answers as the same commands sent one after another, on v6 and v7 routers', async () => {
+    const commands = [
+      ['/system/resource/print', '=.proplist=uptime,version,board-name,cpu-load,free-memory,total-memory'],
+      ['/interface/print', '=.proplist=name,rx-byte,tx-byte'],
+      ['/ip/hotspot/active/print', '=count-only='],
+      ['/interface/wireless/print', '=count-only='],
+      ['/interface/print', '?name=no-such-interface'],
+    ];
+    const describeOutcome = (o: unknown) => (o instanceof RouterOsError ? { trap: o.reason, category: o.category, message: o.message } : o);
+    const emptySeen = new Set<boolean>();
+    for (const r of fleet.routers) {
+      const c = await connectRouterOs({ host: r.host, port: r.port, user: USER, password: PASSWORD, connectTimeoutMs: CONNECT_MS, commandTimeoutMs: 2000 });
+      try {
+        const pipelined = (await c.run(commands)).outcomes.map(describeOutcome);
+        const sequential: unknown[] = [];
+        for (const words of commands) sequential.push(describeOutcome(await c.command(words).catch((e: unknown) => e)));
+        const label = `${r.identity} ${r.version}`;
+        expect(pipelined, label).to.deep.equal(sequential);
+        // What a poll reads is there: a resource item, interfaces, a count of active users.
+        expect(pipelined[0], label).to.have.nested.property('items[0].uptime');
+        expect((pipelined[1] as { items: unknown[] }).items, label).to.have.length(r.interfaces.length);
+        expect(pipelined[2], label).to.have.nested.property('done.ret', String(fleet.stateOf(r.index).activeUsers));
+        expect(pipelined[3], label).to.include(r.fault === 'no-wireless' ? { trap: 'trap', category: 0 } : { empty: false });
+        expect(pipelined[4], label).to.deep.equal({ items: [], done: {}, empty: r.formats.emptyReply });
+        emptySeen.add(r.formats.emptyReply);
+      } finally {
+        await c.close();
+      }
+    }
+    expect(new Set(fleet.routers.map((r) => r.version[0]))).to.deep.equal(new Set(['6', '7']));
+    expect([...emptySeen].sort(), 'routers with and without !empty').to.deep.equal([false, true]);
+  });
+
+  it('polls every router right when only one new connection may start per turn of the event loop', async () => {
+    const poller = createRouterPoller({ connectTimeoutMs: CONNECT_MS, commandTimeoutMs: 2000, clock: () => fleet.now(), logger, connectsPerTurn: 1 });
+    try {
+      const results = await Promise.all(fleet.routers.map((r) => poller.poll(targetOf(r))));
+      for (const [k, result] of results.entries()) {
+        const r = fleet.routers[k];
+        expect(expectOk(result).activeUsers, r.identity).to.equal(fleet.stateOf(r.index).activeUsers);
+        expect(expectOk(result).wirelessMissing, r.identity).to.equal(r.fault === 'no-wireless');
+      }
+      expect(poller.openConnections()).to.equal(fleet.routers.length);
+    } finally {
+      await poller.close();
+    }
+  });
+});
+
+/**
+ * A hand-made router for timing cases the emulator does not have. It answers the login and the
+ * reads with fixed values, through `answer`, which decides when each reply goes out.
+ */
+async function startHandRouter(answer: (reply: () => void, request: string[], socket: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: NetServer = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const reader = new SentenceReader();
+    socket.on('data', (chunk: Buffer) => {
+      for (const words of reader.push(chunk)) {
+        const tag = words.find((w) => w.startsWith('.tag='))!;
+        const replies: string[][] = [];
+        if (words[0] === '/login') replies.push(['!done']);
+        else if (words[0] === '/system/resource/print') {
+          replies.push(['!re', '=uptime=1d2h3m4s', '=version=7.16.2 (stable)', '=board-name=hAP ac2', '=cpu-load=7', '=free-memory=100000', '=total-memory=200000'], ['!done']);
+        } else if (words[0] === '/interface/print') replies.push(['!re', '=name=ether1', '=rx-byte=1000', '=tx-byte=2000'], ['!done']);
+        else if (words[0] === '/ip/hotspot/active/print') replies.push(['!done', '=ret=3']);
+        else replies.push(['!done', '=ret=1']);
+        answer(() => socket.write(encodeSentences(replies.map((r) => [...r, tag]))), words, socket);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Holds the whole process (this test's event loop included) for `ms`, as a burst of work does on a busy controller. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // a busy event loop
+  }
+}
+
+describe('controller: time limits of a poll', function () {
+  this.timeout(30_000);
+  const clock = fixedClock(START);
+  const target = (port: number): RouterTarget => ({ siteId: 1, host: '127.0.0.1', port, tls: false, user: USER, password: PASSWORD });
+
+  it('ends a poll at connect + command timeout, with a clear message, when a router answers one command at a time', async () => {
+    // Login 300 ms after it is asked, then one read every 300 ms: never silent for the 500 ms
+    // command timeout, but the four reads end 1,500 ms in, past the poll's 1,100 ms.
+    let queue = Promise.resolve();
+    const router = await startHandRouter((reply) => {
+      queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => {
+        reply();
+        resolve();
+      }, 300)));
+    });
+    const poller = createRouterPoller({ connectTimeoutMs: 600, commandTimeoutMs: 500, clock, logger });
+    try {
+      const result = await poller.poll(target(router.port));
+      expect(result).to.include({ ok: false, failure: 'timeout' });
+      const message = result.ok ? '' : result.message;
+      expect(message).to.match(/^poll ran out of time after 1100 ms \(connect 600 \+ command 500 ms\): /);
+      expect(message).to.match(/no answer to \/\S+ by the deadline/);
+      expect(message).to.match(/[0-3] of 4 commands answered/);
+    } finally {
+      await poller.close();
+      await router.close();
+    }
+  });
+
+  it('lets a router that is still answering finish within the poll, though the reads take longer than the command timeout', async () => {
+    // The same router with a 1,500 ms connect timeout: the poll may take 2,000 ms; the reads
+    // take 1,200 ms, longer than the 500 ms command timeout, but a reply comes every 300 ms.
+    let queue = Promise.resolve();
+    const router = await startHandRouter((reply) => {
+      queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => {
+        reply();
+        resolve();
+      }, 300)));
+    });
+    const poller = createRouterPoller({ connectTimeoutMs: 1500, commandTimeoutMs: 500, clock, logger });
+    try {
+      const result = expectOk(await poller.poll(target(router.port)));
+      expect(result).to.include({ uptimeSeconds: 93_784, cpuLoad: 7, activeUsers: 3, rxBytes: 1000, txBytes: 2000, wirelessMissing: false });
+    } finally {
+      await poller.close();
+      await router.close();
+    }
+  });
+
+  it('counts replies that arrived before the timers came due, however late a busy process reads them', async () => {
+    // The router answers at once, then the process is busy past the timeout (after the login:
+    // past the 150 ms connect timeout; after the reads: past the 1,000 ms command timeout and the
+    // poll's 1,150 ms). When the loop turns again the timers are due and the replies are waiting
+    // in the socket, unread. They arrived in time, so the poll succeeds.
+    const router = await startHandRouter((reply, request) => {
+      reply();
+      if (request[0] === '/login') busyFor(250);
+      if (request[0] === '/interface/wireless/print') busyFor(1300);
+    });
+    const poller = createRouterPoller({ connectTimeoutMs: 150, commandTimeoutMs: 1000, clock, logger });
+    try {
+      const result = expectOk(await poller.poll(target(router.port)));
+      expect(result).to.include({ cpuLoad: 7, activeUsers: 3 });
+    } finally {
+      await poller.close();
+      await router.close();
+    }
+  });
+
+  it('still fails a router that stays silent', async () => {
+    const router = await startHandRouter(() => undefined);
+    const poller = createRouterPoller({ connectTimeoutMs: 150, commandTimeoutMs: 150, clock, logger });
+    try {
+      const result = await poller.poll(target(router.port));
+      expect(result).to.include({ ok: false, failure: 'timeout' });
+      expect(result.ok ? '' : result.message).to.contain('no answer to /login within 150 ms');
+    } finally {
+      await poller.close();
+      await router.close();
     }
   });
 });

@@ -33,8 +33,19 @@ describe('smoke test on the embedded database', function () {
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
     }
 
-    const child = spawn(process.execPath, [CLI_PATH, 'start', '--host', '127.0.0.1', '--auth-port', '0', '--acct-port', '0', '--metrics-port', '0'], {
-      env: { PATH: process.env.PATH, TZ: process.env.TZ, CITYWIFI_DATA_DIR: dir, CITYWIFI_LOG_LEVEL: 'info', PORTAL_METRICS_PORT: '0' },
+    // `start` is production mode: on the embedded database only when asked with --embedded.
+    const child = spawn(process.execPath, [CLI_PATH, 'start', '--embedded', '--host', '127.0.0.1', '--auth-port', '0', '--acct-port', '0', '--metrics-port', '0', '--portal-port', '0'], {
+      env: {
+        PATH: process.env.PATH,
+        TZ: process.env.TZ,
+        CITYWIFI_DATA_DIR: dir,
+        CITYWIFI_LOG_LEVEL: 'info',
+        PORTAL_HOST: '127.0.0.1',
+        PORTAL_METRICS_PORT: '0',
+        CONTROLLER_HTTP_PORT: '0',
+        DASHBOARD_PORT: '0',
+        DASHBOARD_METRICS_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { attributesOf, encodeLength, encodeSentence, SentenceReader, tagOf, WireError } from '../../../controller/routeros-wire.js';
+import { attributesOf, encodeLength, encodeSentence, encodeSentences, SentenceReader, tagOf, WireError } from '../../../controller/routeros-wire.js';
 
 describe('controller/routeros-wire', () => {
   it('encodes lengths with the test vectors of PROTOCOLS.md §B.1', () => {
@@ -21,6 +21,18 @@ describe('controller/routeros-wire', () => {
     for (let k = 0; k < bytes.length; k++) out.push(...reader.push(bytes.subarray(k, k + 1)));
     expect(out).to.deep.equal([['!re', `=name=${long}`, '.tag=7'], ['!done', '.tag=7']]);
     expect(reader.unfinished).to.equal(0);
+  });
+  it('puts several sentences in one buffer, word by word with their lengths, and reads them back from one chunk', () => {
+    const sentences = [
+      ['/system/resource/print', '=.proplist=uptime,version', '.tag=1'],
+      ['/interface/print', `=comment=${'é'.repeat(100)}`, '.tag=2'],
+      ['/ip/hotspot/active/print', '=count-only=', '.tag=3'],
+      ['/x', 'y'.repeat(0x4000), '.tag=4'],
+    ];
+    const one = encodeSentences(sentences);
+    const byWord = (words: string[]) => Buffer.concat([...words.flatMap((w) => [encodeLength(Buffer.byteLength(w)), Buffer.from(w)]), Buffer.of(0)]);
+    expect(one.equals(Buffer.concat(sentences.map(byWord)))).to.equal(true);
+    expect(new SentenceReader().push(one)).to.deep.equal(sentences);
   });
   it('throws WireError on a reserved control byte', () => {
     const reader = new SentenceReader();

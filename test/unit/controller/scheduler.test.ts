@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PollSchedule, runPool } from '../../../controller/scheduler.js';
+import { PollSchedule, runPool, slowFirst, type PollHistory } from '../../../controller/scheduler.js';
 import { addSeconds } from '../../../controller/state-leases.js';
 
 describe('poll schedule', () => {
@@ -31,6 +31,33 @@ describe('poll schedule', () => {
     schedule.polled(5, late);
     expect(schedule.due(late)).to.deep.equal([]);
     expect(schedule.nextDueAt()!.getTime() - late.getTime()).to.be.within(1, 60_000);
+  });
+});
+
+describe('slowFirst', () => {
+  const at = new Date('2026-11-23T08:00:00.000+07:00');
+  const site = (siteId: number, over: Partial<PollHistory> = {}): PollHistory => ({
+    siteId, monitoring: 'api', lastPollAt: at, lastError: null, rttMs: 3, memory: { consecutiveFailures: 0 }, ...over,
+  });
+
+  it('starts the polls that timed out first, then those never polled, then the slowest answers, heartbeat sites last', () => {
+    const sites = [
+      site(1),
+      site(2, { monitoring: 'heartbeat', lastPollAt: null }),
+      site(3, { rttMs: 4000 }),
+      site(4, { lastError: 'refused: connect ECONNREFUSED', rttMs: null, memory: { consecutiveFailures: 5 } }),
+      site(5, { lastPollAt: null, rttMs: null }),
+      site(6, { lastError: 'timeout: poll ran out of time after 10000 ms (connect 5000 + command 5000 ms): …', rttMs: null, memory: { consecutiveFailures: 1 } }),
+      site(7, { lastError: 'connect-timeout: no connection in 5000 ms', rttMs: null, memory: { consecutiveFailures: 4 } }),
+      site(8, { rttMs: 900 }),
+      site(9),
+    ];
+    expect(slowFirst(sites).map((s) => s.siteId)).to.deep.equal([7, 6, 5, 3, 8, 1, 9, 4, 2]);
+  });
+
+  it('keeps the order of sites it cannot tell apart', () => {
+    const sites = [5, 3, 9, 1].map((id) => site(id, { lastPollAt: null }));
+    expect(slowFirst(sites).map((s) => s.siteId)).to.deep.equal([5, 3, 9, 1]);
   });
 });
 
