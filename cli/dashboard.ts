@@ -15,7 +15,7 @@ export interface DashboardFlags {
 
 /** The dashboard over an open database; `citywifi start` can run it beside the other services. */
 export async function startDashboardService(options: { config: Config; db: Db; box: SecretBox; logger: Logger; host?: string; port?: number }): Promise<RunningDashboard> {
-  const dashboard = await startDashboard({ ...options, clock: systemClock });
+  const dashboard = await startDashboard({ ...options, clock: systemClock, warm: true });
   if ((await countAdmins(options.db)) === 0) {
     options.logger.warn('no dashboard account yet: make the first with  citywifi admin add --username NAME --password PASSWORD --role admin');
   }

@@ -4,6 +4,7 @@ import { purgeExpiredAdminSessions } from '../core/db/queries/admin-sessions.js'
 import { purgeSignInFailures } from '../core/db/queries/sign-in-failures.js';
 import { serveMetrics } from '../core/metrics-http.js';
 import { buildDashboardApp } from './app.js';
+import { warmOverview } from './routes/overview.js';
 import type { DashboardDeps } from './deps.js';
 import { createDashboardMetrics, type DashboardMetrics } from './metrics.js';
 
@@ -31,7 +32,8 @@ function closeServer(server: Server): Promise<void> {
  * The dashboard on HTTP (DASHBOARD_HOST:DASHBOARD_PORT unless given) and its Prometheus metrics on
  * a listener of their own (DASHBOARD_METRICS_HOST:DASHBOARD_METRICS_PORT); close() stops both.
  */
-export async function startDashboard(deps: DashboardDeps & { host?: string; port?: number }): Promise<RunningDashboard> {
+/** `warm`: read the overview's figures right after the start (the services do; tests leave it off, their clock decides). */
+export async function startDashboard(deps: DashboardDeps & { host?: string; port?: number; warm?: boolean }): Promise<RunningDashboard> {
   const metrics = createDashboardMetrics();
   const app = buildDashboardApp(deps, metrics);
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, app);
@@ -54,6 +56,7 @@ export async function startDashboard(deps: DashboardDeps & { host?: string; port
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const log = deps.logger.child({ module: 'dashboard' });
+  if (deps.warm) warmOverview(deps);
   log.info({ host, port, metricsHost: deps.config.dashboard.metricsHost, metricsPort: metricsServer.port }, 'dashboard listening');
 
   // Ended sessions and old sign-in failures are dropped now and then; any process may do it.

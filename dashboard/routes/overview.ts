@@ -100,6 +100,11 @@ async function heavyFacts(deps: DashboardDeps, at: Date): Promise<HeavyFacts> {
   return state.pending;
 }
 
+/** Reads the overview's heavy figures now, so the first visitor after a start does not wait for them. */
+export function warmOverview(deps: DashboardDeps): void {
+  heavyFacts(deps, deps.clock()).catch((err) => deps.logger.warn({ err, module: 'dashboard' }, 'reading the overview figures failed'));
+}
+
 export async function loadOverview(deps: DashboardDeps): Promise<OverviewFacts> {
   const at = deps.clock();
   const hourNow = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
