@@ -3,6 +3,7 @@
 // sites file that `citywifi sites import` takes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import type { FleetManifest } from '../sim/routeros/index.js';
 import { CLI_MAIN } from './citywifi.js';
 import { startProcess, type ServerProcess } from './server-process.js';
@@ -47,9 +48,41 @@ async function waitForLine(proc: ServerProcess, pattern: RegExp, timeoutMs: numb
   }
 }
 
+/** True when nothing on 127.0.0.1 listens on `port` (a listener of our own opens and closes at once). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /**
- * Starts `count` routers over `processes` sim processes: process k has routers on consecutive ports
- * from basePort + k × ceil(count / processes), its own seed, and the same fault percentages.
+ * Consecutive port ranges from `basePort` for processes of at most `per` routers each, stepping over
+ * ports something else already listens on (this machine runs RabbitMQ's 25672 inside the fleet's span).
+ */
+async function planPortRanges(basePort: number, count: number, per: number): Promise<Array<{ basePort: number; count: number }>> {
+  const ranges: Array<{ basePort: number; count: number }> = [];
+  let port = basePort;
+  let left = count;
+  while (left > 0) {
+    const want = Math.min(per, left);
+    let run = 0;
+    while (run < want) {
+      if (port + run > 65_535) throw new Error(`no room for ${left} more routers below port 65536`);
+      if (await portIsFree(port + run)) run++;
+      else break;
+    }
+    if (run > 0) ranges.push({ basePort: port, count: run });
+    left -= run;
+    port += run + (run < want ? 1 : 0);
+  }
+  return ranges;
+}
+
+/**
+ * Starts `count` routers over `processes` sim processes (more when a busy port splits a range): each
+ * process has routers on consecutive free ports from basePort, its own seed, and the same fault percentages.
  */
 export async function startSimFleet(options: {
   count: number;
@@ -63,12 +96,13 @@ export async function startSimFleet(options: {
   const per = Math.ceil(options.count / options.processes);
   const processes: ServerProcess[] = [];
   const manifests: string[] = [];
-  for (let k = 0; k * per < options.count; k++) {
-    const count = Math.min(per, options.count - k * per);
+  const ranges = await planPortRanges(options.basePort, options.count, per);
+  for (const [k, range] of ranges.entries()) {
+    const { count } = range;
     const manifest = join(options.dir, `routers-${k}.json`);
     manifests.push(manifest);
     const [command, args] = withFdLimit(process.execPath, [
-      CLI_MAIN, 'sim', 'routers', '--count', String(count), '--base-port', String(options.basePort + k * per),
+      CLI_MAIN, 'sim', 'routers', '--count', String(count), '--base-port', String(range.basePort),
       '--faults', options.faults, '--seed', String(options.seed + k), '--manifest', manifest,
     ]);
     const proc = startProcess(`sim routers #${k + 1}`, command, args, { ...process.env, NODE_ENV: 'production' });
