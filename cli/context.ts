@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../core/crypto.js';
-import { createDb, type Db } from '../core/db/index.js';
+import { createDb, isEmbedded, migrateLatest, type Db } from '../core/db/index.js';
 import { AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 
 /** A failure the operator must see as one clear line, with exit code 2 and nothing written. */
 export class UsageError extends Error {}
@@ -22,6 +23,13 @@ export async function withContext<T>(work: (ctx: CliContext) => Promise<T>): Pro
   } finally {
     await db.destroy();
   }
+}
+
+/** Applies pending migrations to the embedded database, so a fresh checkout just runs (a server database is migrated by `citywifi migrate`). */
+export async function migrateIfEmbedded(config: Config, db: Db, logger: Logger): Promise<void> {
+  if (!isEmbedded(config)) return;
+  const applied = await migrateLatest(db);
+  if (applied.length) logger.info({ applied }, 'embedded database migrated');
 }
 
 /** Prints the one-line message of an expected failure and exits 2; anything else is a bug and exits 1. */

@@ -13,7 +13,7 @@ import { startControllerHttp } from '../controller/http.js';
 import { createControllerMetrics } from '../controller/metrics.js';
 import { createRouterPoller } from '../controller/poll-site.js';
 import { UsageError } from './context.js';
-import { formatFields } from './options.js';
+import { formatFields, portFlag } from './options.js';
 
 interface ControllerFlags {
   once?: boolean;
@@ -21,10 +21,19 @@ interface ControllerFlags {
   httpPort?: string;
 }
 
-export function controllerHttpPortFlag(value: string | undefined, flag = '--http-port'): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
-  return Number(value);
+/** The RouterOS poller with the configured time limits, on the real clock. */
+function routerPoller(settings: Config['controller'], logger: Logger) {
+  return createRouterPoller({
+    connectTimeoutMs: settings.connectTimeoutMs,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    clock: systemClock,
+    logger: logger.child({ module: 'poll-site' }),
+  });
+}
+
+/** Logs each change of a site's state, one line each. */
+function logStateChange(logger: Logger) {
+  return (c: { code: string; from: string; to: string; reason: string }) => logger.info({ site: c.code, from: c.from, to: c.to, reason: c.reason }, 'site state changed');
 }
 
 export interface RunningController {
@@ -52,15 +61,10 @@ export async function startControllerService(options: {
   const id = settings.id ?? `${hostname()}-${process.pid}`;
   const logger = options.logger.child({ controller: id });
   const metrics = createControllerMetrics({ processMetrics: true });
-  const poller = createRouterPoller({
-    connectTimeoutMs: settings.connectTimeoutMs,
-    commandTimeoutMs: settings.commandTimeoutMs,
-    clock: systemClock,
-    logger: logger.child({ module: 'poll-site' }),
-  });
+  const poller = routerPoller(settings, logger);
   const controller = new Controller({
     id, db, poller, box, clock: systemClock, logger: logger.child({ module: 'controller' }), settings, timezone: config.timezone, metrics,
-    onChange: (c) => logger.info({ site: c.code, from: c.from, to: c.to, reason: c.reason }, 'site state changed'),
+    onChange: logStateChange(logger),
   });
   let http;
   try {
@@ -113,15 +117,10 @@ async function sweepOnce(config: Config, db: Db, box: SecretBox): Promise<void> 
   const logger = createLogger('controller', { level: config.logLevel, destination: pino.destination(2) });
   const settings = config.controller;
   const id = settings.id ?? `${hostname()}-${process.pid}`;
-  const poller = createRouterPoller({
-    connectTimeoutMs: settings.connectTimeoutMs,
-    commandTimeoutMs: settings.commandTimeoutMs,
-    clock: systemClock,
-    logger: logger.child({ module: 'poll-site' }),
-  });
+  const poller = routerPoller(settings, logger);
   const controller = new Controller({
     id, db, poller, box, clock: systemClock, logger: logger.child({ module: 'controller', controller: id }), settings, timezone: config.timezone,
-    onChange: (c) => logger.info({ site: c.code, from: c.from, to: c.to, reason: c.reason }, 'site state changed'),
+    onChange: logStateChange(logger),
   });
   try {
     const report = await controller.sweepOnce();
@@ -143,7 +142,7 @@ async function sweepOnce(config: Config, db: Db, box: SecretBox): Promise<void> 
 
 /** `citywifi controller [--once]`: the polling loop and its HTTP listener until SIGINT/SIGTERM, or one sweep and exit. */
 async function runController(flags: ControllerFlags): Promise<void> {
-  const httpPort = controllerHttpPortFlag(flags.httpPort);
+  const httpPort = portFlag(flags.httpPort, '--http-port');
   const config = loadConfig();
   const box = createSecretBox(loadSecretKey(config));
   const db = await createDb(config, { poolMax: 10 });

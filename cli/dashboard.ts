@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../core/crypto.js';
-import { createDb, isEmbedded, migrateLatest, type Db } from '../core/db/index.js';
+import { createDb, type Db } from '../core/db/index.js';
 import { countAdmins } from '../core/db/queries/admins.js';
 import { systemClock } from '../core/domain/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { startDashboard, type RunningDashboard } from '../dashboard/server.js';
-import { portalPortFlag } from './portal.js';
+import { migrateIfEmbedded } from './context.js';
+import { portFlag } from './options.js';
 
 export interface DashboardFlags {
   host?: string;
@@ -24,15 +25,12 @@ export async function startDashboardService(options: { config: Config; db: Db; b
 
 /** `citywifi dashboard`: the dashboard alone, until SIGINT/SIGTERM. */
 async function runDashboard(flags: DashboardFlags): Promise<void> {
-  const port = portalPortFlag(flags.port);
+  const port = portFlag(flags.port, '--port');
   const config = loadConfig();
   const logger = createLogger('dashboard', { level: config.logLevel });
   const box = createSecretBox(loadSecretKey(config));
   const db = await createDb(config, { poolMax: 10 });
-  if (isEmbedded(config)) {
-    const applied = await migrateLatest(db);
-    if (applied.length) logger.info({ applied }, 'embedded database migrated');
-  }
+  await migrateIfEmbedded(config, db, logger);
   const dashboard = await startDashboardService({ config, db, box, logger, host: flags.host, port });
   process.stderr.write(`dashboard: ${dashboard.url}/  (metrics: http://${config.dashboard.metricsHost}:${dashboard.metricsPort}/metrics)\n`);
   await new Promise<void>((resolve) => {

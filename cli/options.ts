@@ -16,6 +16,13 @@ export function parsedBy<T>(flag: string, parse: (text: string) => Parsed<T>): (
   };
 }
 
+/** A port flag's value (0 to 65535), or undefined when the flag is not given. */
+export function portFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
+  return Number(value);
+}
+
 export function wholeNumberIn(flag: string, min: number, max: number): (text: string) => number {
   return parsedBy(flag, (text) => parseWholeNumber(text, min, max));
 }

@@ -1,20 +1,9 @@
 import { Option, type Command } from 'commander';
 import { addPlan, listPlans, type PlanRecord } from '../core/db/queries/plans.js';
-import { parseInterimInterval } from '../core/domain/plan-form.js';
+import { parseInterimInterval, type PlanInput } from '../core/domain/plan-form.js';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration } from '../core/domain/units.js';
 import { withContext } from './context.js';
 import { formatFields, formatTable, parsedBy, rateLimitArg, rethrowAsUsage, textOf, wholeNumberIn } from './options.js';
-
-interface AddOptions {
-  name: string;
-  rateLimit?: string;
-  sessionTimeout?: number;
-  idleTimeout?: number;
-  dailyTime?: number;
-  dailyBytes?: number;
-  simultaneousUse?: number;
-  interimInterval?: number;
-}
 
 const DURATION_HELP = 'seconds, or with s, m, h or d: 90s, 30m, 2h, 1d';
 
@@ -55,7 +44,7 @@ function registerAdd(plans: Command): void {
       durationOption('--interim-interval', 'Acct-Interim-Interval for this plan, at least 60s; unset = RADIUS_INTERIM_INTERVAL')
         .argParser(parsedBy('--interim-interval', parseInterimInterval)),
     )
-    .action(async (opts: AddOptions) => {
+    .action(async (opts: PlanInput) => {
       await withContext(async ({ db }) => {
         const plan = await addPlan(db, opts).catch(rethrowAsUsage);
         process.stdout.write(`plan added: ${formatFields(planFields(plan))}\n`);

@@ -2,23 +2,18 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../core/crypto.js';
-import { createDb, isEmbedded, migrateLatest, type Db } from '../core/db/index.js';
+import { createDb, isEmbedded, type Db } from '../core/db/index.js';
 import { systemClock } from '../core/domain/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { createOtpSender, describeOtpSender } from '../portal/otp/create-sender.js';
 import { shareMetricsWithPrimary, startPortalPrimary } from '../portal/cluster.js';
 import { startPortal, type PortalListenOptions, type RunningPortal } from '../portal/server.js';
-import { UsageError } from './context.js';
+import { migrateIfEmbedded, UsageError } from './context.js';
+import { portFlag } from './options.js';
 
 export interface PortalFlags {
   host?: string;
   port?: string;
-}
-
-export function portalPortFlag(value: string | undefined, flag = '--port'): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
-  return Number(value);
 }
 
 /** The captive portal over an open database; `citywifi start` runs it beside the other services. */
@@ -69,7 +64,7 @@ async function runPortalPrimary(config: Config, logger: Logger, flags: PortalFla
 
 /** `citywifi portal`: the captive portal alone, until SIGINT/SIGTERM. */
 async function runPortal(flags: PortalFlags): Promise<void> {
-  const port = portalPortFlag(flags.port);
+  const port = portFlag(flags.port, '--port');
   const config = loadConfig();
   const rootLogger = createLogger('portal', { level: config.logLevel });
   const workers = config.portal.workers;
@@ -80,10 +75,7 @@ async function runPortal(flags: PortalFlags): Promise<void> {
   const box = createSecretBox(loadSecretKey(config));
   // The connections are shared out among the workers (each at least 5).
   const db = await createDb(config, { poolMax: worker ? Math.max(5, Math.ceil(20 / workers)) : 20 });
-  if (isEmbedded(config)) {
-    const applied = await migrateLatest(db);
-    if (applied.length) logger.info({ applied }, 'embedded database migrated');
-  }
+  await migrateIfEmbedded(config, db, logger);
   const portal = await startPortalService({
     config,
     db,

@@ -1,48 +1,40 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey } from '../core/crypto.js';
-import { createDb, isEmbedded, migrateLatest } from '../core/db/index.js';
+import { createDb } from '../core/db/index.js';
 import { createLogger } from '../core/logger.js';
 import { startRadiusServer } from '../radius-server/server.js';
-import { UsageError } from './context.js';
+import { migrateIfEmbedded } from './context.js';
+import { portFlag } from './options.js';
 
-interface RadiusFlags {
+export interface RadiusFlags {
   host?: string;
   authPort?: string;
   acctPort?: string;
   metricsPort?: string;
 }
 
-function portFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
-  return Number(value);
-}
-
-/** Command-line flags override the environment for this run. */
-function withFlags(config: Config, flags: RadiusFlags): Config {
+/** Command-line flags override the environment for this run (`citywifi radius` and `citywifi start`). */
+export function withRadiusFlags(config: Config, flags: RadiusFlags): Config {
   return {
     ...config,
     radius: {
       ...config.radius,
       host: flags.host ?? config.radius.host,
-      authPort: portFlag('auth-port', flags.authPort) ?? config.radius.authPort,
-      acctPort: portFlag('acct-port', flags.acctPort) ?? config.radius.acctPort,
-      metricsPort: portFlag('metrics-port', flags.metricsPort) ?? config.radius.metricsPort,
+      authPort: portFlag(flags.authPort, '--auth-port') ?? config.radius.authPort,
+      acctPort: portFlag(flags.acctPort, '--acct-port') ?? config.radius.acctPort,
+      metricsPort: portFlag(flags.metricsPort, '--metrics-port') ?? config.radius.metricsPort,
     },
   };
 }
 
 /** `citywifi radius`: the RADIUS server alone until SIGINT/SIGTERM; the embedded database is migrated first so a fresh checkout just runs. */
 async function runRadius(flags: RadiusFlags): Promise<void> {
-  const config = withFlags(loadConfig(), flags);
+  const config = withRadiusFlags(loadConfig(), flags);
   const logger = createLogger('radius', { level: config.logLevel });
   const box = createSecretBox(loadSecretKey(config));
   const db = await createDb(config, { poolMax: 20 });
-  if (isEmbedded(config)) {
-    const applied = await migrateLatest(db);
-    if (applied.length) logger.info({ applied }, 'embedded database migrated');
-  }
+  await migrateIfEmbedded(config, db, logger);
   const radius = await startRadiusServer({ config, db, box, logger });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

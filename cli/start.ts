@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../core/crypto.js';
-import { createDb, isEmbedded, migrateLatest, type Db } from '../core/db/index.js';
+import { createDb, isEmbedded, type Db } from '../core/db/index.js';
 import { countSetup } from '../core/db/queries/setup-readiness.js';
 import { AppError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { startRadiusServer, type RadiusServer } from '../radius-server/server.js';
 import type { RunningDashboard } from '../dashboard/server.js';
 import type { RunningPortal } from '../portal/server.js';
-import { UsageError } from './context.js';
+import { migrateIfEmbedded, UsageError } from './context.js';
 import { startControllerService, type RunningController } from './controller.js';
 import { startDashboardService } from './dashboard.js';
-import { portalPortFlag, startPortalService } from './portal.js';
+import { portFlag } from './options.js';
+import { startPortalService } from './portal.js';
+import { withRadiusFlags, type RadiusFlags } from './radius.js';
 
 /** The four services of one process, started on an open database. */
 export interface RunningServices {
@@ -62,12 +64,8 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-interface StartFlags {
+interface StartFlags extends RadiusFlags {
   embedded?: boolean;
-  host?: string;
-  authPort?: string;
-  acctPort?: string;
-  metricsPort?: string;
   portalHost?: string;
   portalPort?: string;
 }
@@ -139,25 +137,15 @@ export function printReadiness(readiness: Readiness): void {
   if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
 }
 
-function portFlag(name: string, value: string | undefined): number | undefined {
-  return portalPortFlag(value, `--${name}`);
-}
-
 /** Command-line flags override the environment for this run. */
 function withFlags(config: Config, flags: StartFlags): Config {
+  const withRadius = withRadiusFlags(config, flags);
   return {
-    ...config,
-    radius: {
-      ...config.radius,
-      host: flags.host ?? config.radius.host,
-      authPort: portFlag('auth-port', flags.authPort) ?? config.radius.authPort,
-      acctPort: portFlag('acct-port', flags.acctPort) ?? config.radius.acctPort,
-      metricsPort: portFlag('metrics-port', flags.metricsPort) ?? config.radius.metricsPort,
-    },
+    ...withRadius,
     portal: {
       ...config.portal,
       host: flags.portalHost ?? config.portal.host,
-      port: portFlag('portal-port', flags.portalPort) ?? config.portal.port,
+      port: portFlag(flags.portalPort, '--portal-port') ?? config.portal.port,
     },
   };
 }
@@ -174,10 +162,7 @@ async function runStart(flags: StartFlags): Promise<void> {
   const box = createSecretBox(loadSecretKey(config));
   const db = await createDb(config, { poolMax: 30 });
   try {
-    if (isEmbedded(config)) {
-      const applied = await migrateLatest(db);
-      if (applied.length) logger.info({ applied }, 'embedded database migrated');
-    }
+    await migrateIfEmbedded(config, db, logger);
     const readiness = await checkDatabase(config, db);
     printReadiness(readiness);
     for (const warning of readiness.warnings) logger.warn({ event: 'setup-incomplete' }, warning);

@@ -6,17 +6,11 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/domain/routeros-values.js';
+import type { RouterVitals } from './router-vitals.js';
 
 /** The values of one heartbeat, as stored in site_status.last_heartbeat. */
-export interface HeartbeatValues {
+export interface HeartbeatValues extends RouterVitals {
   identity: string;
-  uptimeSeconds: number;
-  cpuLoad: number;
-  freeMemory: number;
-  totalMemory: number;
-  version: string;
-  board: string;
-  activeUsers: number;
 }
 
 /** Seconds in a RouterOS time as a script prints it, weeks included; undefined if it is not one. */

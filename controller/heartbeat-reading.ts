@@ -7,19 +7,13 @@
  */
 import type { PollFailure, PollResult } from './poll-site.js';
 import type { HeartbeatValues } from './heartbeat-body.js';
+import type { RouterVitals } from './router-vitals.js';
 
-export interface HeartbeatReading {
+export interface HeartbeatReading extends RouterVitals {
   ok: true;
   at: Date;
   /** a heartbeat has no round trip */
   rttMs: null;
-  uptimeSeconds: number;
-  cpuLoad: number;
-  freeMemory: number;
-  totalMemory: number;
-  version: string;
-  board: string;
-  activeUsers: number;
 }
 
 export interface FailedReading {

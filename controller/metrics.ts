@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { createServiceRegistry } from '../core/metrics.js';
 import { SITE_STATES, type SiteState } from '../core/domain/site-state.js';
 
 /**
@@ -14,8 +15,7 @@ export interface ControllerGauges {
 }
 
 export function createControllerMetrics(options: { processMetrics?: boolean } = {}) {
-  const registry = new Registry();
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'citywifi_controller_' });
+  const registry = createServiceRegistry('controller', { processMetrics: options.processMetrics ?? false });
   let source: ControllerGauges | undefined;
   return {
     registry,

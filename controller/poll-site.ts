@@ -33,6 +33,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/domain/clock.js';
 import { rateBetween, type CounterReading } from '../core/domain/counters.js';
 import { parseCounter, parseDuration, parseInteger, parseVersion } from '../core/domain/routeros-values.js';
+import type { RouterVitals } from './router-vitals.js';
 import { connectRouterOs, RouterOsError, type RouterOsConnection, type RouterOsReply, type RunResult } from './routeros-client.js';
 
 export interface RouterTarget {
@@ -47,17 +48,10 @@ export interface RouterTarget {
 export type PollFailure = 'refused' | 'connect-timeout' | 'timeout' | 'auth' | 'protocol' | 'closed' | 'tls' | 'unreachable';
 
 export type PollResult =
-  | {
+  | (RouterVitals & {
       ok: true;
       at: Date;
       rttMs: number;
-      uptimeSeconds: number;
-      cpuLoad: number;
-      freeMemory: number;
-      totalMemory: number;
-      version: string;
-      board: string;
-      activeUsers: number;
       /** Cumulative bytes, summed over interfaces (loses precision beyond 2^53, as any JS number). */
       rxBytes: number;
       txBytes: number;
@@ -65,7 +59,7 @@ export type PollResult =
       rxRate: number | null;
       txRate: number | null;
       wirelessMissing: boolean;
-    }
+    })
   | { ok: false; at: Date; rttMs: number | null; failure: PollFailure; message: string };
 
 export interface RouterPoller {

@@ -11,6 +11,7 @@ import { loadDashboardTranslations } from './i18n.js';
 import { attachKit } from './kit.js';
 import { createDashboardMetrics, type DashboardMetrics } from './metrics.js';
 import { prepareRequest } from './middleware/prepare.js';
+import { accountPasswordRoutes } from './routes/account-password.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminNasRoutes } from './routes/admin-nas.js';
 import { adminPlanRoutes } from './routes/admin-plans.js';
@@ -51,6 +52,7 @@ export function dashboardRoutes(): RouteSpec[] {
     ...reportRoutes(),
     ...auditLogRoutes(),
     ...accountRoutes(),
+    ...accountPasswordRoutes(),
     ...adminPlanRoutes(),
     ...adminVoucherRoutes(),
     ...adminNasRoutes(),

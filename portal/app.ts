@@ -56,9 +56,10 @@ export function buildPortalApp(deps: PortalDeps, metrics: PortalMetrics = create
   app.set('view cache', true);
   app.set('query parser', 'simple');
 
-  app.use(countRequests(metrics));
-  // The login page straight from the router, ahead of the other layers (it falls through otherwise).
+  // The login page straight from the router, ahead of the other layers and counted by itself (it falls
+  // through otherwise).
   app.use(fastLoginPage());
+  app.use(countRequests(metrics));
   app.use(securityHeaders());
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1d', fallthrough: true }));
   app.use(prepareRequest());

@@ -97,6 +97,24 @@ function validLinkLoginOnly(text: string, hotspotHost: string | null): string | 
   return valid;
 }
 
+/**
+ * Phones' captive-network checks open a few well-known addresses (connectivitycheck.gstatic.com,
+ * captive.apple.com, …), so link-orig repeats too: each text is validated once, up to a bound.
+ */
+const destinationChecks = new Map<string, string | undefined>();
+const MAX_DESTINATION_CHECKS = 20_000;
+
+function validDestination(text: string): string | undefined {
+  if (destinationChecks.has(text)) return destinationChecks.get(text);
+  const valid = validateDestination(text);
+  if (destinationChecks.size >= MAX_DESTINATION_CHECKS) destinationChecks.clear();
+  destinationChecks.set(text, valid);
+  return valid;
+}
+
+/** A MAC as RouterOS sends it ($(mac)) is already in the normal form. */
+const NORMAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
+
 /** Validates the variables against the site's hotspot host; the problem says what was wrong. */
 export function buildRouterContext(
   vars: RouterVariables,
@@ -104,11 +122,11 @@ export function buildRouterContext(
   now: Date,
 ): { ok: true; ctx: RouterContext } | { ok: false; problem: ContextProblem } {
   if (!vars.identity) return { ok: false, problem: 'no-identity' };
-  const mac = normalizeMac(vars.mac);
+  const mac = NORMAL_MAC.test(vars.mac) ? vars.mac : normalizeMac(vars.mac);
   if (!mac) return { ok: false, problem: 'bad-mac' };
   const linkLoginOnly = validLinkLoginOnly(vars.linkLoginOnly, hotspotHost);
   if (!linkLoginOnly) return { ok: false, problem: 'bad-link-login' };
-  const linkOrig = vars.linkOrig === '' ? '' : validateDestination(vars.linkOrig);
+  const linkOrig = vars.linkOrig === '' ? '' : validDestination(vars.linkOrig);
   if (linkOrig === undefined) return { ok: false, problem: 'bad-destination' };
   if (parseChapValues(vars.chapId, vars.chapChallenge).kind === 'invalid') return { ok: false, problem: 'bad-chap' };
   return {

@@ -1,9 +1,9 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { createServiceRegistry } from '../core/metrics.js';
 
 /** The server's Prometheus metrics, in a registry of its own (several servers can share a process in tests). */
 export function createRadiusMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'citywifi_radius_' });
+  const registry = createServiceRegistry('radius');
   return {
     registry,
     requests: new Counter({

@@ -4,6 +4,7 @@ import { countSitesByState } from '../../core/db/queries/site-state-counts.js';
 import { can, PERMISSIONS } from '../../core/domain/admin-roles.js';
 import { kitOf } from '../kit.js';
 import { principalOf } from '../principal.js';
+import { apiSiteRoutes } from './api-sites.js';
 import type { RouteSpec } from './route-spec.js';
 
 /** GET /api/whoami: who this session or token is, its roles and what they allow. */
@@ -30,5 +31,6 @@ export function apiRoutes(): RouteSpec[] {
   return [
     { method: 'get', path: '/api/whoami', access: 'signed-in', handler: whoami },
     { method: 'get', path: '/api/sites/status', access: 'view-figures', handler: sitesStatus },
+    ...apiSiteRoutes(),
   ];
 }

@@ -30,6 +30,18 @@ interface LegendEntry {
   label: string;
 }
 
+/** The legend of a shading in steps: below the first bound, between each pair, at least the last, and no figure. */
+function stepLegend(bounds: string[], t: Translate, noFigure: string): LegendEntry[] {
+  return [
+    { fill: SHADE_FILLS[0], label: t('map.legend.below', { value: bounds[0] }) },
+    { fill: SHADE_FILLS[1], label: `${bounds[0]} – ${bounds[1]}` },
+    { fill: SHADE_FILLS[2], label: `${bounds[1]} – ${bounds[2]}` },
+    { fill: SHADE_FILLS[3], label: `${bounds[2]} – ${bounds[3]}` },
+    { fill: SHADE_FILLS[4], label: t('map.legend.atLeast', { value: bounds[3] }) },
+    { fill: NO_FIGURE_FILL, label: noFigure },
+  ];
+}
+
 function addDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
@@ -60,15 +72,7 @@ async function shadeByCoverage(req: Request, t: Translate, lang: Lang): Promise<
           : t('map.coverage.ofTarget', { active: c.active, target: c.target, percent: percent(c.active / c.target) });
       shading.set(k.code, { fill: fillOf(step), step, title: `${k.name} (${k.kecamatan}): ${figure}` });
     }
-    const bounds = TARGET_STEPS.map((b) => percent(b));
-    const legend = [
-      { fill: SHADE_FILLS[0], label: t('map.legend.below', { value: bounds[0] }) },
-      { fill: SHADE_FILLS[1], label: `${bounds[0]} – ${bounds[1]}` },
-      { fill: SHADE_FILLS[2], label: `${bounds[1]} – ${bounds[2]}` },
-      { fill: SHADE_FILLS[3], label: `${bounds[2]} – ${bounds[3]}` },
-      { fill: SHADE_FILLS[4], label: t('map.legend.atLeast', { value: bounds[3] }) },
-      { fill: NO_FIGURE_FILL, label: t('map.legend.noTarget') },
-    ];
+    const legend = stepLegend(TARGET_STEPS.map((b) => percent(b)), t, t('map.legend.noTarget'));
     return { shading, legend, basis: t('map.coverage.basisTarget', { year }) };
   }
   const largest = Math.max(0, ...[...coverage.values()].map((c) => c.active));
@@ -115,15 +119,7 @@ async function shadeByUptime(req: Request, t: Translate, lang: Lang): Promise<{ 
       shading.set(k.code, { fill: fillOf(step), step, title: `${k.name} (${k.kecamatan}): ${figure}` });
     }
   }
-  const bounds = UPTIME_STEPS.map((b) => percent(b));
-  const legend = [
-    { fill: SHADE_FILLS[0], label: t('map.legend.below', { value: bounds[0] }) },
-    { fill: SHADE_FILLS[1], label: `${bounds[0]} – ${bounds[1]}` },
-    { fill: SHADE_FILLS[2], label: `${bounds[1]} – ${bounds[2]}` },
-    { fill: SHADE_FILLS[3], label: `${bounds[2]} – ${bounds[3]}` },
-    { fill: SHADE_FILLS[4], label: t('map.legend.atLeast', { value: bounds[3] }) },
-    { fill: NO_FIGURE_FILL, label: t('map.legend.noData') },
-  ];
+  const legend = stepLegend(UPTIME_STEPS.map((b) => percent(b)), t, t('map.legend.noData'));
   return { shading, legend, basis };
 }
 

@@ -99,6 +99,30 @@ function downloadName(kind: string, period: ReportPeriod, ext: string): string {
   return `citywifi-${kind}-${period.text}.${ext}`;
 }
 
+interface RequestedReport {
+  period: ReportPeriod;
+  about: ReturnType<typeof aboutReport>;
+  report: CityReport;
+  countingDay: string;
+}
+
+/**
+ * The period a page or download asks for, with its report in the user's language; false when the
+ * period is refused (the page saying so is sent).
+ */
+async function requestedReport(req: Request, res: Response): Promise<RequestedReport | false> {
+  const period = pagePeriod(req, res);
+  if (!period) return false;
+  const about = aboutReport(req, res, period);
+  const { report, countingDay } = await loadCityReport(kitOf(req).deps, period, about.t('reports.cityTotal'));
+  return { period, about, report, countingDay };
+}
+
+/** What the report page and its print page both show. */
+function reportView({ period, about, report, countingDay }: RequestedReport) {
+  return { period, periodName: about.name, countingDay, generatedAt: about.generatedAt, report, columns: FIGURE_COLUMNS, fmt: numberFormatter(about.lang) };
+}
+
 function sendDownload(res: Response, body: string | Buffer, type: string, filename: string): void {
   res.set({ 'Content-Type': type, 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' });
   res.status(200).send(body);
@@ -106,20 +130,12 @@ function sendDownload(res: Response, body: string | Buffer, type: string, filena
 
 /** GET /reports: the report on screen, with the choice of period and the downloads. */
 async function showReport(req: Request, res: Response): Promise<void> {
-  const period = pagePeriod(req, res);
-  if (!period) return;
-  const { deps } = kitOf(req);
-  const about = aboutReport(req, res, period);
-  const { report, countingDay: day } = await loadCityReport(deps, period, about.t('reports.cityTotal'));
+  const asked = await requestedReport(req, res);
+  if (!asked) return;
+  const { period, about } = asked;
   const query = `?period=${encodeURIComponent(period.text)}`;
   renderPage(res, 'reports', {
-    period,
-    periodName: about.name,
-    countingDay: day,
-    generatedAt: about.generatedAt,
-    report,
-    columns: FIGURE_COLUMNS,
-    fmt: numberFormatter(about.lang),
+    ...reportView(asked),
     monthValue: period.month === null ? `${period.year}-01` : period.text,
     yearValue: period.year,
     maxMonth: about.today.slice(0, 7),
@@ -138,44 +154,29 @@ async function showReport(req: Request, res: Response): Promise<void> {
 
 /** GET /reports/print: the same report as a page of its own for printing (A4, print.css), without navigation. */
 async function printReport(req: Request, res: Response): Promise<void> {
-  const period = pagePeriod(req, res);
-  if (!period) return;
-  const { deps } = kitOf(req);
-  const about = aboutReport(req, res, period);
-  const { report, countingDay: day } = await loadCityReport(deps, period, about.t('reports.cityTotal'));
-  renderPage(res, 'report-print', {
-    period,
-    periodName: about.name,
-    countingDay: day,
-    generatedAt: about.generatedAt,
-    report,
-    columns: FIGURE_COLUMNS,
-    fmt: numberFormatter(about.lang),
-  });
+  const asked = await requestedReport(req, res);
+  if (asked) renderPage(res, 'report-print', reportView(asked));
 }
 
 async function exportCsv(req: Request, res: Response): Promise<void> {
-  const period = pagePeriod(req, res);
-  if (!period) return;
-  const about = aboutReport(req, res, period);
-  const { report } = await loadCityReport(kitOf(req).deps, period, about.t('reports.cityTotal'));
+  const asked = await requestedReport(req, res);
+  if (!asked) return;
+  const { period, about, report } = asked;
   sendDownload(res, reportCsv(report, about.t), 'text/csv; charset=utf-8', downloadName('laporan', period, 'csv'));
 }
 
 async function exportXlsx(req: Request, res: Response): Promise<void> {
-  const period = pagePeriod(req, res);
-  if (!period) return;
-  const about = aboutReport(req, res, period);
-  const { report } = await loadCityReport(kitOf(req).deps, period, about.t('reports.cityTotal'));
+  const asked = await requestedReport(req, res);
+  if (!asked) return;
+  const { period, about, report } = asked;
   const body = await reportXlsx(report, { period, periodName: about.name, generatedAt: about.generatedAt, t: about.t });
   sendDownload(res, body, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', downloadName('laporan', period, 'xlsx'));
 }
 
 async function exportOpenData(req: Request, res: Response): Promise<void> {
-  const period = pagePeriod(req, res);
-  if (!period) return;
-  const about = aboutReport(req, res, period);
-  const { report } = await loadCityReport(kitOf(req).deps, period, about.t('reports.cityTotal'));
+  const asked = await requestedReport(req, res);
+  if (!asked) return;
+  const { period, report } = asked;
   sendDownload(res, openDataCsv(report, period), 'text/csv; charset=utf-8', downloadName('wifi-publik-kelurahan', period, 'csv'));
 }
 

@@ -11,6 +11,7 @@ import {
   type SiteSort,
 } from '../../core/db/queries/dashboard-sites.js';
 import { findExistingSiteCodes, readSiteFile, upsertSites } from '../../core/db/queries/site-import.js';
+import { csvLine } from '../../core/domain/csv.js';
 import { localDate } from '../../core/domain/local-time.js';
 import { OPTIONAL_SITE_COLUMNS, REQUIRED_SITE_COLUMNS, type SiteFileProblem } from '../../core/domain/site-file.js';
 import { SITE_STATES, type SiteState } from '../../core/domain/site-state.js';
@@ -117,29 +118,15 @@ async function showSites(req: Request, res: Response): Promise<void> {
   });
 }
 
-/** A CSV field: quoted when it must be; text that a spreadsheet would run as a formula gets a leading apostrophe. */
-export function csvField(value: string | number | null, isText = false): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (isText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** The free-text columns of EXPORT_COLUMNS (code, name, kelurahan, kecamatan, category): a formula in them is written as text. */
+const EXPORT_TEXT_COLUMNS: ReadonlySet<number> = new Set([0, 1, 3, 4, 5]);
 
-function csvLine(r: SiteRow): string {
-  return [
-    csvField(r.code, true),
-    csvField(r.name, true),
-    csvField(r.kelurahanCode),
-    csvField(r.kelurahan, true),
-    csvField(r.kecamatan, true),
-    csvField(r.category, true),
-    csvField(r.lat),
-    csvField(r.lon),
-    csvField(r.state),
-    csvField(r.since ? r.since.toISOString() : null),
-    csvField(r.lastPollAt ? r.lastPollAt.toISOString() : null),
-    csvField(r.activeUsers),
-  ].join(',');
+/** One site as a line of the export, in the order of EXPORT_COLUMNS, with its CRLF. */
+function siteCsvLine(r: SiteRow): string {
+  return csvLine(
+    [r.code, r.name, r.kelurahanCode, r.kelurahan, r.kecamatan, r.category, r.lat, r.lon, r.state, r.since ? r.since.toISOString() : null, r.lastPollAt ? r.lastPollAt.toISOString() : null, r.activeUsers],
+    EXPORT_TEXT_COLUMNS,
+  );
 }
 
 /**
@@ -153,9 +140,9 @@ async function exportSites(req: Request, res: Response): Promise<void> {
   res.status(200);
   res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="citywifi-sites-${day}.csv"`, 'Cache-Control': 'no-store' });
   // a byte-order mark, so spreadsheet programs read the names as UTF-8
-  res.write(`\ufeff${EXPORT_COLUMNS.join(',')}\r\n`);
+  res.write(`\ufeff${csvLine(EXPORT_COLUMNS)}`);
   for await (const batch of eachFilteredSite(deps.db, filter)) {
-    if (!res.write(batch.map((r) => `${csvLine(r)}\r\n`).join(''))) await once(res, 'drain');
+    if (!res.write(batch.map(siteCsvLine).join(''))) await once(res, 'drain');
   }
   res.end();
 }

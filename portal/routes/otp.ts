@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { PortalSite } from '../../core/db/queries/portal-sites.js';
 import { normalizeOtpInput, OTP_TTL_SECONDS, verifyOtpCode } from '../../core/db/queries/otp.js';
+import { currentTermsVersion } from '../../core/db/queries/settings.js';
 import { recordSubscriberConsent } from '../../core/db/queries/subscribers.js';
 import { maskPhone, normalizePhone } from '../../core/domain/phone.js';
 import { kitOf } from '../kit.js';
@@ -172,7 +173,7 @@ export function registerOtpRoutes(router: Router): void {
       }
       return again(`otp.code.${verified.reason}`);
     }
-    const subscriber = await recordSubscriberConsent(deps.db, deps.box, { phone: ref.phone, termsVersion: deps.config.portal.termsVersion, now });
+    const subscriber = await recordSubscriberConsent(deps.db, deps.box, { phone: ref.phone, termsVersion: await currentTermsVersion(deps), now });
     await issueAndHandOff(req, res, {
       ctx,
       site,

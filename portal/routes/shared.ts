@@ -3,12 +3,13 @@ import { issueCredential, recordPortalLogin } from '../../core/db/queries/creden
 import { recordPortalDevice } from '../../core/db/queries/devices.js';
 import type { PortalSite } from '../../core/db/queries/portal-sites.js';
 import { consumeRatePoints, type RateWindow } from '../../core/db/queries/rate-limits.js';
+import { currentTermsVersion } from '../../core/db/queries/settings.js';
 import { handoffPassword } from '../../core/domain/handoff-password.js';
 import { maskMac } from '../../core/domain/mac.js';
 import { originOf } from '../../core/domain/redirects.js';
 import type { Lang } from '../i18n.js';
 import { kitOf } from '../kit.js';
-import { languageHref } from '../locals.js';
+import { escapeHtml, languageHref } from '../locals.js';
 import type { LoginMethod } from '../metrics.js';
 import { chapOf, signRouterContext, verifyRouterContext, type RouterContext } from '../router-context.js';
 import { readRememberedCookie, REMEMBERED_COOKIE, setRememberedCookie } from './remembered-cookie.js';
@@ -223,17 +224,47 @@ export function renderLogin(req: Request, res: Response, options: LoginPageOptio
   });
 }
 
+/**
+ * The handoff page of a form post, in one language, rendered once with markers where its four values
+ * go (as the login page is): a login then costs a few string joins for it, not a template run.
+ */
+const HANDOFF_MARKS = /(cwmark0action|cwmark0username|cwmark0password|cwmark0dst)/;
+const handoffPages = new Map<string, string[]>();
+
+function fillHandoffPage(parts: string[], values: Record<string, string>): string {
+  let html = parts[0];
+  for (let i = 1; i < parts.length; i += 2) html += escapeHtml(values[parts[i]]) + parts[i + 1];
+  return html;
+}
+
 /** The handoff page: a form the browser posts to the router (link-login-only); a script or a button submits it. */
 export function renderHandoff(req: Request, res: Response, ctx: RouterContext, credential: { username: string; password: string }): void {
   // This page alone may post to the router, and the router then redirects to any http(s) site.
   const csp = String(res.getHeader('Content-Security-Policy') ?? '');
   res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action 'self' ${originOf(ctx.linkLoginOnly)} http: https:`));
   res.set('Cache-Control', 'no-store');
-  renderPage(res, 'handoff', {
+  const data = {
     action: ctx.linkLoginOnly,
     username: credential.username,
     password: handoffPassword(credential.password, chapOf(ctx)),
     dst: ctx.linkOrig,
+  };
+  // Every login posts a form, whose page links to the other language the same way (renderPage).
+  if (req.method !== 'POST' || res.locals.langHref !== undefined) return renderPage(res, 'handoff', data);
+  const lang = res.locals.lang as string;
+  const parts = handoffPages.get(lang);
+  const values: Record<string, string> = { cwmark0action: data.action, cwmark0username: data.username, cwmark0password: data.password, cwmark0dst: data.dst };
+  if (parts) {
+    res.type('html').send(fillHandoffPage(parts, values));
+    return;
+  }
+  const other = res.locals.otherLang as Lang;
+  const marked = { action: 'cwmark0action', username: 'cwmark0username', password: 'cwmark0password', dst: 'cwmark0dst' };
+  req.app.render('handoff', { ...res.locals, ...marked, langHref: languageHref(req, other) }, (error: Error | null, html?: string) => {
+    if (error || html === undefined) return renderPage(res, 'handoff', data);
+    const made = html.split(HANDOFF_MARKS);
+    handoffPages.set(lang, made);
+    res.type('html').send(fillHandoffPage(made, values));
   });
 }
 
@@ -268,7 +299,7 @@ export async function issueAndHandOff(req: Request, res: Response, options: Hand
       siteId: site.id,
       subscriberId: options.subscriberId ?? null,
       rememberUntil,
-      consent: options.consent ? { termsVersion: deps.config.portal.termsVersion, at: now } : undefined,
+      consent: options.consent ? { termsVersion: await currentTermsVersion(deps), at: now } : undefined,
       now,
     }));
   const credential = await issueCredential(deps.db, deps.box, {
@@ -307,7 +338,7 @@ export async function spendRateAndHandOff(req: Request, res: Response, options: 
     voucherId: options.voucherId ?? null,
     planId: options.planId ?? null,
     rememberUntil,
-    consent: options.consent ? { termsVersion: deps.config.portal.termsVersion, at: now } : undefined,
+    consent: options.consent ? { termsVersion: await currentTermsVersion(deps), at: now } : undefined,
     ttlSeconds: deps.config.portal.credentialTtlSeconds,
     now,
   });

@@ -1,5 +1,6 @@
 import { randomMac } from '../hotspot/clients.js';
 import { startHotspot, type Hotspot } from '../hotspot/index.js';
+import { seededRandom } from '../seeded-random.js';
 import { rateSite, reportProblem, visitHotspot, type LoginWay } from './visit.js';
 
 /** A site citizens visit: its code (the router's identity) and the loopback address its router's RADIUS packets come from (its NAS). */
@@ -69,17 +70,6 @@ interface Visitor {
 
 const TICK_MS = 1000;
 
-/** mulberry32: the same visits for the same seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** A busy hour's traffic per minute online: 0.5 to 8 MB down, a tenth of that up. */
 const BYTES_PER_MINUTE = [500_000, 8_000_000];
 

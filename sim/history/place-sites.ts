@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '../seeded-random.js';
 
 /**
  * New sites for `citywifi sim history` on an empty database: spread over the kelurahan seeded in
@@ -33,18 +34,6 @@ const CATEGORIES: Array<[category: string, label: string, weight: number]> = [
   ['puskesmas', 'Puskesmas', 1],
   ['kelurahan-office', 'Kantor Kelurahan', 1],
 ];
-
-/** mulberry32: a small seeded generator, the same numbers for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function insideRing(lon: number, lat: number, ring: Ring): boolean {
   let inside = false;

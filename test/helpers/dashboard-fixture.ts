@@ -37,6 +37,26 @@ export async function resetDashboardTables(): Promise<void> {
 
 export const PASSWORD = 'Kota-Wifi-2026!';
 
+/**
+ * A fresh dashboard for one test: the tables emptied, the accounts of ACCOUNTS seeded, the dashboard
+ * started (at `now`) and an Agent on it, signed in as `signedInAs` when given. Close `dashboard` after.
+ */
+export async function openDashboard(options: { now?: string; signedInAs?: string } = {}): Promise<{ dashboard: DashboardFixture; agent: Agent }> {
+  await resetDashboardTables();
+  await seedAccounts();
+  const dashboard = await startDashboardFixture({ now: options.now });
+  const agent = new Agent(dashboard.url);
+  if (options.signedInAs) {
+    try {
+      await agent.signIn(options.signedInAs);
+    } catch (error) {
+      await dashboard.close();
+      throw error;
+    }
+  }
+  return { dashboard, agent };
+}
+
 /** Accounts for each role, all with PASSWORD: adi (admin), eka (engineer), rina (reporter). */
 export const ACCOUNTS: Record<AdminRole, string> = { admin: 'adi', engineer: 'eka', reporter: 'rina' };
 

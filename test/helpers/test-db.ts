@@ -65,5 +65,5 @@ export async function resetTables(db: Db = testDb()): Promise<void> {
   await db.raw(`truncate sessions, post_auth_log, credentials, vouchers, voucher_batches, accounts, devices,
     subscribers, nas, site_status, site_state_changes, samples, rollups_hourly, rollups_daily, maintenance_windows,
     coverage_targets, feedback, problem_reports, otp_codes, rate_limits, admin_sessions, admin_users, audit_log,
-    admin_sign_in_failures, api_tokens, controller_leases, alerts, alert_changes, sites, plans restart identity cascade`);
+    admin_sign_in_failures, api_tokens, controller_leases, alerts, alert_changes, settings, sites, plans restart identity cascade`);
 }

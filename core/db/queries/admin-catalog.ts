@@ -1,9 +1,8 @@
 import type { SecretBox } from '../../crypto.js';
-import { AppError } from '../../errors.js';
 import type { Db, Tx } from '../index.js';
-import { findPlanByName, type NewPlan, type PlanRecord } from './plans.js';
+import { findPlanByName, planColumns, rethrowPlanNameTaken, type PlanRecord } from './plans.js';
+import type { PlanInput } from '../../domain/plan-form.js';
 import { createVoucherBatch, type NewVoucherBatch } from './vouchers.js';
-import { isUniqueViolation } from './unique.js';
 
 /**
  * What the dashboard's admin pages read and change beyond the CLI's own queries (plans.ts,
@@ -21,25 +20,14 @@ export async function findPlanById(db: Db | Tx, id: number): Promise<PlanRecord 
  * throws AppError('BAD_ARGUMENT'); undefined when there is no such plan. RADIUS reads plans per
  * request, so the next login gets the new limits.
  */
-export async function updatePlan(db: Db | Tx, id: number, input: NewPlan): Promise<PlanRecord | undefined> {
+export async function updatePlan(db: Db | Tx, id: number, input: PlanInput): Promise<PlanRecord | undefined> {
   try {
     const changed = await db('plans')
       .where({ id })
-      .update({
-        name: input.name,
-        rate_limit: input.rateLimit ?? null,
-        session_timeout: input.sessionTimeout ?? null,
-        idle_timeout: input.idleTimeout ?? null,
-        daily_time: input.dailyTime ?? null,
-        daily_bytes: input.dailyBytes ?? null,
-        simultaneous_use: input.simultaneousUse ?? null,
-        interim_interval: input.interimInterval ?? null,
-        updated_at: db.fn.now(),
-      });
+      .update({ ...planColumns(input), updated_at: db.fn.now() });
     return changed ? findPlanById(db, id) : undefined;
   } catch (error) {
-    if (isUniqueViolation(error, 'plans_name_key')) throw new AppError('BAD_ARGUMENT', `a plan named "${input.name}" already exists`, { cause: error });
-    throw error;
+    rethrowPlanNameTaken(error, input.name);
   }
 }
 

@@ -24,7 +24,8 @@ export interface ActiveSession {
   data: SessionData;
 }
 
-function sessionIdOf(box: SecretBox, token: string): string {
+/** The stored id of a session: the keyed hash of its cookie token. */
+export function sessionIdOf(box: SecretBox, token: string): string {
   return box.keyedHash(`admin-session:${token}`);
 }
 

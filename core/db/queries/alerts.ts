@@ -238,18 +238,10 @@ export async function releaseAlerts(db: Db, ids: number[], at: Date): Promise<vo
   await db('alerts').whereIn('id', ids).whereNull('sent_at').update({ next_attempt_at: at });
 }
 
-export interface AlertRecord {
-  id: number;
-  kind: AlertKind;
-  siteId: number | null;
-  areaCode: string | null;
-  changeIds: number[];
-  payload: AlertPayload;
-  createdAt: Date;
+/** An alert as stored: what was recorded, and how sending it went. */
+export interface AlertRecord extends NewAlert {
   sentAt: Date | null;
   attempts: number;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
 }
 
 /** Alerts, newest first (the dashboard's incidents page, `since` to bound it). */

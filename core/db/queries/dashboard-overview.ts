@@ -110,11 +110,7 @@ export async function listFleetHours(db: Db, range: { from: Date; to: Date }): P
     .orderBy('hour')
     .select(
       'hour',
-      db.raw('sum(up_seconds) as up'),
-      db.raw('sum(degraded_seconds) as degraded'),
-      db.raw('sum(down_seconds) as down'),
-      db.raw('sum(maintenance_seconds) as maintenance'),
-      db.raw('sum(unknown_seconds) as unknown'),
+      ...stateSums(db),
       db.raw('sum(avg_active_users) as active_users'),
       db.raw('sum(max_active_users) as peak_users'),
     );
@@ -145,11 +141,7 @@ export async function listFleetDays(db: Db, range: { fromDay: string; toDay: str
     .orderBy('day')
     .select(
       db.raw(`to_char(day, 'YYYY-MM-DD') as day`),
-      db.raw('sum(up_seconds) as up'),
-      db.raw('sum(degraded_seconds) as degraded'),
-      db.raw('sum(down_seconds) as down'),
-      db.raw('sum(maintenance_seconds) as maintenance'),
-      db.raw('sum(unknown_seconds) as unknown'),
+      ...stateSums(db),
       db.raw('sum(users) as users'),
       db.raw('sum(sessions) as sessions'),
       db.raw('sum(input_octets + output_octets) as bytes'),
@@ -161,6 +153,17 @@ export async function listFleetDays(db: Db, range: { fromDay: string; toDay: str
     sessions: Number(r.sessions),
     bytes: Number(r.bytes),
   }));
+}
+
+/** The sums of a rollups table's seconds in each state, as up, degraded, down, maintenance and unknown (read back by secondsOf). */
+export function stateSums(db: Db) {
+  return [
+    db.raw('sum(up_seconds) as up'),
+    db.raw('sum(degraded_seconds) as degraded'),
+    db.raw('sum(down_seconds) as down'),
+    db.raw('sum(maintenance_seconds) as maintenance'),
+    db.raw('sum(unknown_seconds) as unknown'),
+  ];
 }
 
 export function secondsOf(r: Record<string, unknown>): StateSeconds {

@@ -1,7 +1,7 @@
 import type { SiteState } from '../../domain/site-state.js';
 import type { StateSeconds } from '../../domain/uptime.js';
 import type { Db, Tx } from '../index.js';
-import { secondsOf } from './dashboard-overview.js';
+import { secondsOf, stateSums } from './dashboard-overview.js';
 
 /**
  * What the dashboard's page of one site reads. Every statement is bounded by the site's id and a time
@@ -132,16 +132,6 @@ export async function sumSiteHours(db: Db, siteId: number, range: { from: Date; 
 export async function sumSiteDays(db: Db, siteId: number, range: { fromDay: string; toDay: string }): Promise<StateSeconds> {
   const row = await db('rollups_daily').where('site_id', siteId).where('day', '>=', range.fromDay).where('day', '<', range.toDay).first(stateSums(db));
   return secondsOf(row ?? {});
-}
-
-function stateSums(db: Db) {
-  return [
-    db.raw('sum(up_seconds) as up'),
-    db.raw('sum(degraded_seconds) as degraded'),
-    db.raw('sum(down_seconds) as down'),
-    db.raw('sum(maintenance_seconds) as maintenance'),
-    db.raw('sum(unknown_seconds) as unknown'),
-  ];
 }
 
 export interface SamplePoint {

@@ -242,3 +242,113 @@ export async function countKelurahanStatesNow(db: Db): Promise<Map<string, Recor
   }
   return byCode;
 }
+
+/** A site as the inventory API gives it: where it is, its dates, how it is open and watched, its state now. Never a router credential. */
+export interface SiteInventoryRow {
+  code: string;
+  name: string;
+  kelurahan: { code: string; name: string } | null;
+  kecamatan: { code: string; name: string } | null;
+  category: string;
+  lat: number | null;
+  lon: number | null;
+  installed_on: string | null;
+  commissioned_on: string | null;
+  decommissioned_on: string | null;
+  access: 'open' | 'closed' | 'restricted';
+  access_reason: string | null;
+  access_until: string | null;
+  monitoring: 'api' | 'heartbeat';
+  state: SiteState;
+  since: string | null;
+}
+
+/** Its status now, as `citywifi sites status --json` gives it (without the code). */
+export interface SiteInventoryStatus {
+  state: SiteState;
+  since: string | null;
+  last_poll_at: string | null;
+  cpu_load: number | null;
+  active_users: number | null;
+  uptime_seconds: number | null;
+  version: string | null;
+  board: string | null;
+  rtt_ms: number | null;
+  last_error: string | null;
+}
+
+const asDay = (column: string) => `to_char(${column}, 'YYYY-MM-DD')`;
+
+const INVENTORY_COLUMNS = [
+  's.code', 's.name', 's.area_code', 'a.name as kelurahan', 'a.parent_code as kecamatan_code', 'k.name as kecamatan', 's.category', 's.lat', 's.lon',
+  's.access', 's.access_reason', 's.access_until', 's.monitoring', 'ss.since',
+];
+
+const isoOf = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+const numberOf = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function inventorySelect(db: Db, filter: SiteFilter) {
+  return baseQuery(db, filter).select(
+    ...INVENTORY_COLUMNS,
+    db.raw(`${STATE} as state`),
+    db.raw(`${asDay('s.installed_on')} as installed_on`),
+    db.raw(`${asDay('s.commissioned_on')} as commissioned_on`),
+    db.raw(`${asDay('s.decommissioned_on')} as decommissioned_on`),
+  );
+}
+
+function toInventoryRow(r: Record<string, unknown>): SiteInventoryRow {
+  return {
+    code: r.code as string,
+    name: r.name as string,
+    kelurahan: r.area_code ? { code: r.area_code as string, name: r.kelurahan as string } : null,
+    kecamatan: r.kecamatan_code ? { code: r.kecamatan_code as string, name: r.kecamatan as string } : null,
+    category: r.category as string,
+    lat: numberOf(r.lat),
+    lon: numberOf(r.lon),
+    installed_on: (r.installed_on as string | null) ?? null,
+    commissioned_on: (r.commissioned_on as string | null) ?? null,
+    decommissioned_on: (r.decommissioned_on as string | null) ?? null,
+    access: r.access as SiteInventoryRow['access'],
+    access_reason: (r.access_reason as string | null) ?? null,
+    access_until: isoOf(r.access_until),
+    monitoring: r.monitoring === 'heartbeat' ? 'heartbeat' : 'api',
+    state: r.state as SiteState,
+    since: isoOf(r.since),
+  };
+}
+
+/** One page of the filtered inventory, by code, with how many sites match in all (the sites page's filters). */
+export async function listSiteInventory(db: Db, filter: SiteFilter, page: { offset: number; limit: number }): Promise<{ sites: SiteInventoryRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    inventorySelect(db, filter).orderBy('s.code').offset(page.offset).limit(page.limit),
+    baseQuery(db, filter).count('* as n').first(),
+  ]);
+  return { sites: (rows as Array<Record<string, unknown>>).map(toInventoryRow), total: Number((count as { n: number | string } | undefined)?.n ?? 0) };
+}
+
+/** One site of the inventory with its status now, or undefined for an unknown code. */
+export async function findSiteInventory(db: Db, code: string): Promise<(SiteInventoryRow & { status: SiteInventoryStatus }) | undefined> {
+  const row = (await inventorySelect(db, {})
+    .where('s.code', code)
+    .first('ss.last_poll_at', 'ss.cpu_load', 'ss.active_users', 'ss.uptime_seconds', 'ss.ros_version', 'ss.board', 'ss.rtt_ms', 'ss.last_error')) as
+    | Record<string, unknown>
+    | undefined;
+  if (!row) return undefined;
+  const site = toInventoryRow(row);
+  return {
+    ...site,
+    status: {
+      state: site.state,
+      since: site.since,
+      last_poll_at: isoOf(row.last_poll_at),
+      cpu_load: numberOf(row.cpu_load),
+      active_users: numberOf(row.active_users),
+      uptime_seconds: numberOf(row.uptime_seconds),
+      version: (row.ros_version as string | null) ?? null,
+      board: (row.board as string | null) ?? null,
+      rtt_ms: numberOf(row.rtt_ms),
+      last_error: (row.last_error as string | null) ?? null,
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import type { PlanInput } from '../../domain/plan-form.js';
 import { AppError } from '../../errors.js';
 import type { Db } from '../index.js';
 import { isUniqueViolation } from './unique.js';
@@ -16,15 +17,8 @@ export interface PlanRecord {
   rememberDeviceDays: number;
 }
 
-export interface NewPlan {
-  name: string;
-  rateLimit?: string;
-  sessionTimeout?: number;
-  idleTimeout?: number;
-  dailyTime?: number;
-  dailyBytes?: number;
-  simultaneousUse?: number;
-  interimInterval?: number;
+/** A plan to write: the limits as a form or `plans add` reads them (core/domain/plan-form.ts). */
+export interface NewPlan extends PlanInput {
   rememberDeviceDays?: number;
 }
 
@@ -61,29 +55,41 @@ function toRecord(row: PlanRow): PlanRecord {
   };
 }
 
+/** The plans columns a plan's name and limits are written to (an unset limit is null: no limit). */
+export function planColumns(input: PlanInput) {
+  return {
+    name: input.name,
+    rate_limit: input.rateLimit ?? null,
+    session_timeout: input.sessionTimeout ?? null,
+    idle_timeout: input.idleTimeout ?? null,
+    daily_time: input.dailyTime ?? null,
+    daily_bytes: input.dailyBytes ?? null,
+    simultaneous_use: input.simultaneousUse ?? null,
+    interim_interval: input.interimInterval ?? null,
+  };
+}
+
+/** A name already taken becomes AppError('BAD_ARGUMENT') saying so; any other error passes through. */
+export function rethrowPlanNameTaken(error: unknown, name: string): never {
+  if (isUniqueViolation(error, 'plans_name_key')) {
+    throw new AppError('BAD_ARGUMENT', `a plan named "${name}" already exists`, { cause: error });
+  }
+  throw error;
+}
+
 /** Defines a plan; a name already taken throws AppError('BAD_ARGUMENT'). Values are checked by the caller. */
 export async function addPlan(db: Db, input: NewPlan): Promise<PlanRecord> {
   try {
     const [row] = await db('plans')
       .insert({
-        name: input.name,
-        rate_limit: input.rateLimit ?? null,
-        session_timeout: input.sessionTimeout ?? null,
-        idle_timeout: input.idleTimeout ?? null,
-        daily_time: input.dailyTime ?? null,
-        daily_bytes: input.dailyBytes ?? null,
-        simultaneous_use: input.simultaneousUse ?? null,
-        interim_interval: input.interimInterval ?? null,
+        ...planColumns(input),
         // Left out, the column's default applies.
         remember_device_days: input.rememberDeviceDays,
       })
       .returning(COLUMNS);
     return toRecord(row);
   } catch (error) {
-    if (isUniqueViolation(error, 'plans_name_key')) {
-      throw new AppError('BAD_ARGUMENT', `a plan named "${input.name}" already exists`, { cause: error });
-    }
-    throw error;
+    rethrowPlanNameTaken(error, input.name);
   }
 }
 

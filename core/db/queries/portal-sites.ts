@@ -83,6 +83,11 @@ export async function findPortalSite(db: Db, identity: string): Promise<PortalSi
 export interface SiteCache {
   /** the site for an identity; a page view normally costs no database round trip */
   find(identity: string): Promise<PortalSite | undefined>;
+  /**
+   * The site for an identity when it is already loaded and fresh, without a promise (the login page's
+   * fast path); undefined when it is not (find then loads it), null for a router known not to exist.
+   */
+  peek(identity: string): PortalSite | null | undefined;
   clear(): void;
 }
 
@@ -104,22 +109,30 @@ export function createSiteCache(db: Db, options: SiteCacheOptions): SiteCache {
   const ttl = (options.ttlSeconds ?? 60) * 1000;
   const missTtl = (options.missTtlSeconds ?? 10) * 1000;
   const maxEntries = options.maxEntries ?? 20_000;
-  const entries = new Map<string, { expires: number; site: Promise<PortalSite | undefined> }>();
+  /** `loaded` is set once the look-up has settled: the site, or null for no such router. */
+  type Entry = { expires: number; site: Promise<PortalSite | undefined>; loaded?: PortalSite | null };
+  const entries = new Map<string, Entry>();
   return {
     find(identity) {
       const now = options.clock().getTime();
       const cached = entries.get(identity);
       if (cached && cached.expires > now) return cached.site;
       if (entries.size >= maxEntries) entries.clear();
-      const entry = { expires: now + ttl, site: findPortalSite(db, identity) };
+      const entry: Entry = { expires: now + ttl, site: findPortalSite(db, identity) };
       entries.set(identity, entry);
       entry.site.then(
         (site) => {
           if (!site) entry.expires = now + missTtl;
+          entry.loaded = site ?? null;
         },
         () => entries.delete(identity),
       );
       return entry.site;
+    },
+    peek(identity) {
+      const cached = entries.get(identity);
+      if (!cached || cached.loaded === undefined || cached.expires <= options.clock().getTime()) return undefined;
+      return cached.loaded;
     },
     clear() {
       entries.clear();

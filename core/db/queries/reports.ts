@@ -1,4 +1,5 @@
 import type { Db } from '../index.js';
+import type { AreaInfo, ReportSums } from '../../domain/report-figures.js';
 
 /**
  * What the city's reports read (issue 5 §2 "Reports", DESIGN.md "What the city reports"): one
@@ -11,28 +12,13 @@ import type { Db } from '../index.js';
  * midnight in `timezone`.
  */
 
-/** One row per site area_code (null: sites with no area). */
-export interface AreaSums {
+/**
+ * One row per site area_code (null: sites with no area). installed: in place on the counting day;
+ * commissioned: in service on it; active: commissioned by then and live on some day of the period
+ * (the definitions are in core/domain/report-figures.ts).
+ */
+export interface AreaSums extends ReportSums {
   areaCode: string | null;
-  /** in place on the counting day: installed (or commissioned) on or before it, not decommissioned by then */
-  installed: number;
-  /** in service on the counting day: commissioned on or before it, not decommissioned by then */
-  commissioned: number;
-  /** commissioned by the counting day, and answered a poll (up or degraded) or carried a session on some day of the period */
-  active: number;
-  up: number;
-  degraded: number;
-  down: number;
-  maintenance: number;
-  unknown: number;
-  users: number;
-  sessions: number;
-  sessionSeconds: number;
-  bytes: number;
-  ratings: number;
-  ratingSum: number;
-  satisfied: number;
-  problemReports: number;
 }
 
 export interface ReportRange {
@@ -119,12 +105,8 @@ export async function sumReportByArea(db: Db, range: ReportRange): Promise<AreaS
   }));
 }
 
-export interface ReportArea {
-  code: string;
-  level: 'kecamatan' | 'kelurahan';
-  name: string;
-  parentCode: string | null;
-}
+/** A kecamatan or kelurahan as the report tree takes it. */
+export type ReportArea = AreaInfo;
 
 /** Every kecamatan and kelurahan, by code (a report lists all of them, with or without sites). */
 export async function listReportAreas(db: Db): Promise<ReportArea[]> {

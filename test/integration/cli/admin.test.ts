@@ -76,4 +76,63 @@ describe('citywifi admin', function () {
       expect(await testDb()('api_tokens').count('* as n').first()).to.deep.equal({ n: 1 });
     });
   });
+
+  describe('password', () => {
+    it('sets an account\'s password, ends all its sessions, audits it, and never prints the password', async () => {
+      expect((await runCli(['admin', 'add', '--username', 'sari', '--password', 'Laporan-Bulanan-77', '--role', 'reporter'])).code).to.equal(0);
+      const sari = await testDb()('admin_users').where({ username: 'sari' }).first();
+      await testDb()('admin_sessions').insert([
+        { id: 'sesi-1', admin_id: sari.id, expires_at: new Date(Date.now() + 3600_000) },
+        { id: 'sesi-2', admin_id: sari.id, expires_at: new Date(Date.now() + 3600_000) },
+      ]);
+      const result = await runCli(['admin', 'password', '--username', 'SARI', '--password', 'Sandi-Pengganti-2027']);
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.equal('password set: username=sari sessions_ended=2\n');
+      const row = await testDb()('admin_users').where({ username: 'sari' }).first();
+      expect(await verifyPassword('Sandi-Pengganti-2027', row.password_hash)).to.equal(true);
+      expect(await verifyPassword('Laporan-Bulanan-77', row.password_hash)).to.equal(false);
+      expect(await testDb()('admin_sessions').count('* as n').first()).to.deep.equal({ n: 0 });
+      const audit = await testDb()('audit_log').where({ action: 'admin-password-set' }).select('actor', 'target', 'details');
+      expect(audit).to.deep.equal([{ actor: 'cli', target: 'sari', details: { sessionsEnded: 2 } }]);
+      expect(JSON.stringify(await testDb()('audit_log').select())).not.to.contain('Sandi-Pengganti');
+    });
+
+    it('refuses an unknown account and a weak password with one clear line, changing nothing', async () => {
+      expect((await runCli(['admin', 'add', '--username', 'sari', '--password', 'Laporan-Bulanan-77', '--role', 'reporter'])).code).to.equal(0);
+      expectRefused(await runCli(['admin', 'password', '--username', 'budi', '--password', 'Sandi-Pengganti-2027']), /--username: there is no admin account named "budi"/);
+      expectRefused(await runCli(['admin', 'password', '--username', 'sari', '--password', 'pendek']), /--password: the password is too weak: use at least 12 characters/);
+      expectRefused(await runCli(['admin', 'password', '--username', 'sari', '--password', 'sari-sandi-baru']), /it must not contain the username/);
+      expectRefused(await runCli(['admin', 'password', '--username', 'sari']), /required option '--password <password>'/);
+      const row = await testDb()('admin_users').where({ username: 'sari' }).first();
+      expect(await verifyPassword('Laporan-Bulanan-77', row.password_hash)).to.equal(true);
+      expect(await testDb()('audit_log').where({ action: 'admin-password-set' }).count('* as n').first()).to.deep.equal({ n: 0 });
+    });
+  });
+
+  describe('token --revoke', () => {
+    it('revokes a token by name: it stops opening the API at once; the revoke is audited', async () => {
+      const token = linesOf((await runCli(['admin', 'token', '--name', 'satu-data', '--role', 'reporter'])).stdout)[0];
+      expect((await runCli(['admin', 'token', '--name', 'lain', '--role', 'reporter'])).code).to.equal(0);
+      const result = await runCli(['admin', 'token', '--revoke', 'satu-data']);
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.equal('API token revoked: name=satu-data roles=reporter\n');
+      expect(await findLiveApiToken(testDb(), dashboardBox, token, new Date())).to.equal(undefined);
+      expect((await testDb()('api_tokens').where({ name: 'lain' }).first()).revoked_at).to.equal(null);
+      const audit = await testDb()('audit_log').where({ action: 'api-token-revoke' }).select('actor', 'target');
+      expect(audit).to.deep.equal([{ actor: 'cli', target: 'satu-data' }]);
+    });
+
+    it('refuses an unknown or already revoked name, and --revoke with --name or --role, with one clear line', async () => {
+      expect((await runCli(['admin', 'token', '--name', 'satu-data', '--role', 'reporter'])).code).to.equal(0);
+      expectRefused(await runCli(['admin', 'token', '--revoke', 'tidak-ada']), /--revoke: there is no API token named "tidak-ada"/);
+      expect((await runCli(['admin', 'token', '--revoke', 'satu-data'])).code).to.equal(0);
+      expectRefused(await runCli(['admin', 'token', '--revoke', 'satu-data']), /--revoke: the API token "satu-data" was already revoked on \d{4}-/);
+      expectRefused(await runCli(['admin', 'token', '--revoke', 'satu-data', '--role', 'admin']), /--revoke: give it alone, without --name or --role/);
+      expectRefused(await runCli(['admin', 'token', '--role', 'admin']), /required option '--name <name>'/);
+      expectRefused(await runCli(['admin', 'token', '--name', 'baru']), /required option '--role <roles>'/);
+      expect(await testDb()('audit_log').where({ action: 'api-token-revoke' }).count('* as n').first()).to.deep.equal({ n: 1 });
+    });
+  });
 });

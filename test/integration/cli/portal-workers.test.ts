@@ -86,8 +86,10 @@ describe('citywifi portal with PORTAL_WORKERS=2', () => {
   it('answers the login page from two worker processes that share one login rate limit, and serves their metrics added up', async () => {
     const { port, metricsPort } = await startCluster();
     const base = `http://127.0.0.1:${port}`;
-    const workersListening = logLines(output).filter((l) => l.msg === 'portal listening' && typeof l.worker === 'number');
-    expect(workersListening.map((l) => l.port)).to.deep.equal([port, port]);
+    // The workers write their own log lines to the shared stdout; one may arrive after the primary's.
+    const workersListening = () => logLines(output).filter((l) => l.msg === 'portal listening' && typeof l.worker === 'number');
+    for (let waited = 0; workersListening().length < 2 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(workersListening().map((l) => l.port)).to.deep.equal([port, port]);
 
     const page = await request(`${base}/login?${new URLSearchParams(routerVariables()).toString()}`);
     expect(page.status).to.equal(200);

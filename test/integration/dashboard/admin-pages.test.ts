@@ -317,7 +317,7 @@ describe('dashboard: admin pages (plans, vouchers, NAS, sites, terms)', function
   });
 
   describe('terms version', () => {
-    it('shows the current version, read-only, and the consents per version', async () => {
+    it('shows the current version (PORTAL_TERMS_VERSION until an admin sets one), the form to set it, and the consents per version', async () => {
       await testDb()('devices').insert([
         { mac: '02:00:00:00:00:01', terms_version: '2026-11', consent_at: dashboard.clock() },
         { mac: '02:00:00:00:00:02', terms_version: '2026-11', consent_at: dashboard.clock() },
@@ -326,10 +326,10 @@ describe('dashboard: admin pages (plans, vouchers, NAS, sites, terms)', function
       await testDb()('subscribers').insert({ phone_enc: 'x', phone_hash: 'h1', terms_version: '2026-11', consent_at: dashboard.clock() });
       const page = await admin.get('/admin/terms');
       expect(page.status).to.equal(200);
-      expect(page.body).to.contain('<strong>2026-11</strong>').and.contain('Hanya dibaca').and.contain('PORTAL_TERMS_VERSION');
+      expect(page.body).to.contain('<strong id="terms-version">2026-11</strong>').and.contain('Belum diatur di dasbor: ini nilai PORTAL_TERMS_VERSION.');
       expect(page.body).to.match(/2026-11 \(sekarang\)<\/td><td>2<\/td><td>1<\/td>/);
       expect(page.body).to.match(/2025-01<\/td><td>1<\/td><td>0<\/td>/);
-      expect(page.body).not.to.contain('<form method="post" action="/admin/terms"');
+      expect(page.body).to.contain('<form method="post" action="/admin/terms"');
     });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { issueApiToken } from '../../../core/db/queries/api-tokens.js';
-import { Agent, dashboardBox, resetDashboardTables, seedAccounts, startDashboardFixture, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
+import { Agent, dashboardBox, openDashboard, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
 import { testDb } from '../../helpers/test-db.js';
 
 /** The fixture's clock: 25 Nov 2026 09:00 WIB. The default period is 19–25 Nov (local). */
@@ -74,10 +74,7 @@ describe('dashboard: incidents', function () {
   let agent: Agent;
 
   beforeEach(async () => {
-    await resetDashboardTables();
-    await seedAccounts();
-    dashboard = await startDashboardFixture({ now: NOW });
-    agent = new Agent(dashboard.url);
+    ({ dashboard, agent } = await openDashboard({ now: NOW }));
   });
   afterEach(async () => {
     await dashboard.close();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { NO_FIGURE_FILL, SHADE_FILLS } from '../../../core/domain/map-shading.js';
-import { Agent, resetDashboardTables, seedAccounts, startDashboardFixture, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
+import { Agent, openDashboard, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
 import { testDb } from '../../helpers/test-db.js';
 
 /** Sites placed near the representative points of their kelurahan (shared/data/tangsel-wilayah.csv). */
@@ -56,11 +56,7 @@ describe('dashboard: the map', function () {
   let agent: Agent;
 
   beforeEach(async () => {
-    await resetDashboardTables();
-    await seedAccounts();
-    dashboard = await startDashboardFixture();
-    agent = new Agent(dashboard.url);
-    await agent.signIn('rina');
+    ({ dashboard, agent } = await openDashboard({ signedInAs: 'rina' }));
   });
   afterEach(async () => {
     await dashboard.close();

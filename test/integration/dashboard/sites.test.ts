@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { createSecretBox } from '../../../core/crypto.js';
 import { SITE_FILE_PROBLEMS } from '../../../core/domain/site-file.js';
 import { loadDashboardTranslations } from '../../../dashboard/i18n.js';
-import { Agent, resetDashboardTables, seedAccounts, startDashboardFixture, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
+import { Agent, openDashboard, resetDashboardTables, seedAccounts, type DashboardFixture } from '../../helpers/dashboard-fixture.js';
 import { testDb, TEST_SECRET_KEY } from '../../helpers/test-db.js';
 
 const box = createSecretBox(Buffer.from(TEST_SECRET_KEY, 'hex'));
@@ -72,10 +72,7 @@ describe('dashboard: the sites table', function () {
   let agent: Agent;
 
   beforeEach(async () => {
-    await resetDashboardTables();
-    await seedAccounts();
-    dashboard = await startDashboardFixture();
-    agent = new Agent(dashboard.url);
+    ({ dashboard, agent } = await openDashboard());
   });
   afterEach(async () => {
     await dashboard.close();
