@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter } from 'prom-client';
+import { createRequestCounters, createServiceRegistry } from '../core/metrics.js';
 
 /**
  * The portal's Prometheus metrics, in a registry of its own (several portals can share a process in
@@ -6,23 +7,10 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * never on the public port citizens reach.
  */
 export function createPortalMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'citywifi_portal_' });
+  const registry = createServiceRegistry('portal');
   return {
     registry,
-    requests: new Counter({
-      name: 'citywifi_portal_requests_total',
-      help: "HTTP requests answered, by route (the Express route path, 'static', 'not-found' or 'unrouted'), method and status",
-      labelNames: ['route', 'method', 'status'] as const,
-      registers: [registry],
-    }),
-    latency: new Histogram({
-      name: 'citywifi_portal_request_duration_seconds',
-      help: 'Time from receiving a request to the end of its response, by route',
-      labelNames: ['route'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    }),
+    ...createRequestCounters(registry, 'portal', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
     logins: new Counter({
       name: 'citywifi_portal_logins_total',
       help: 'Login attempts by method (click, voucher, otp, continue): a one-time credential issued, or refused',
